@@ -1,0 +1,69 @@
+// Command concord is the whole of concord in one binary: the service
+// (serve), a self-contained demonstration (demo), and the client commands
+// parties, aid organisations, observers and auditors use.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `concord: a shared deconfliction and ceasefire-monitoring centre.
+
+Usage:
+  concord serve [--data DIR | --db postgres://...] [--listen 127.0.0.1:8080]
+  concord demo  [--listen 127.0.0.1:8080]
+  concord party add --name NAME --role ROLE [--id ID] [--public-key B64]
+  concord party list
+  concord zone import FILE [--kind KIND] [--start RFC3339] [--receipts DIR]
+  concord verify [--state DIR] [--receipt FILE]... [--key VKEY]
+
+Client commands read CONCORD_URL (default http://127.0.0.1:8080) and
+CONCORD_TOKEN; CONCORD_KEY names an Ed25519 private key file that signs writes.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		os.Exit(0)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "concord:", err)
+		os.Exit(1)
+	}
+}
+
+// run dispatches a command line; it is what tests call.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("no command given")
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return runServe(ctx, rest, stdout, stderr)
+	case "demo":
+		return runDemo(ctx, rest, stdout, stderr)
+	case "party":
+		return runParty(ctx, rest, stdout, stderr)
+	case "zone":
+		return runZone(ctx, rest, stdout, stderr)
+	case "verify":
+		return runVerify(ctx, rest, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("unknown command %q", cmd)
+	}
+}

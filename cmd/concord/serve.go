@@ -1,0 +1,203 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"golang.org/x/mod/sumdb/note"
+
+	"concord"
+	"concord/internal/api"
+	"concord/internal/journal"
+	"concord/internal/mechanism"
+	"concord/internal/store"
+	"concord/internal/store/postgres"
+	"concord/internal/store/sqlite"
+)
+
+// Config configures a concord server.
+type Config struct {
+	Data      string // data directory: SQLite file, log key, coordinator token
+	DB        string // postgres://... to keep records in PostgreSQL instead
+	Listen    string
+	Origin    string // the log's origin line (its key name)
+	CellLevel int
+	LogLevel  string
+}
+
+// Main is a running concord server.
+type Main struct {
+	Config Config
+	Store  store.Store
+	Mech   *mechanism.Mechanism
+	HTTP   *http.Server
+	ln     net.Listener
+	Token  string // the coordinator's token, when this start created it
+	Log    *slog.Logger
+}
+
+// ParseFlags reads serve's flags into m.Config.
+func (m *Main) ParseFlags(name string, args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&m.Config.Data, "data", "./concord-data", "data directory (SQLite file, log signing key, coordinator token)")
+	fs.StringVar(&m.Config.DB, "db", "", "postgres://... to keep every record in PostgreSQL instead of SQLite")
+	fs.StringVar(&m.Config.Listen, "listen", "127.0.0.1:8080", "address to serve HTTP on")
+	fs.StringVar(&m.Config.Origin, "origin", "concord.local/journal", "the journal's origin (its checkpoints' first line) when creating its key")
+	fs.IntVar(&m.Config.CellLevel, "cell-level", mechanism.DefaultCellLevel, "S2 level of the coarse covers shown to armed parties")
+	fs.StringVar(&m.Config.LogLevel, "log-level", "info", "debug, info, warn or error")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	return nil
+}
+
+// Open opens the store, the keys and the mechanism, and binds the listener.
+func (m *Main) Open(ctx context.Context, stderr io.Writer) error {
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(m.Config.LogLevel)); err != nil {
+		return fmt.Errorf("--log-level: %w", err)
+	}
+	m.Log = slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: lvl}))
+	if err := os.MkdirAll(m.Config.Data, 0o700); err != nil {
+		return err
+	}
+	signer, verifier, vkey, err := logKey(m.Config.Data, m.Config.Origin)
+	if err != nil {
+		return err
+	}
+	if m.Store, err = openStore(ctx, m.Config); err != nil {
+		return err
+	}
+	m.Mech, err = mechanism.New(mechanism.Config{Store: m.Store, Signer: signer, Verifier: verifier, VerifierKey: vkey,
+		CellLevel: m.Config.CellLevel, Clock: concord.SystemClock{}, Logger: m.Log})
+	if err != nil {
+		return err
+	}
+	if err := m.bootstrap(ctx); err != nil {
+		return err
+	}
+	if _, _, err := m.Mech.Integrate(ctx); err != nil {
+		return fmt.Errorf("sign checkpoint: %w", err)
+	}
+	m.ln, err = net.Listen("tcp", m.Config.Listen)
+	if err != nil {
+		return err
+	}
+	h := api.New(api.Config{Mechanism: m.Mech, Logger: m.Log})
+	m.HTTP = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	return nil
+}
+
+func openStore(ctx context.Context, c Config) (store.Store, error) {
+	if c.DB != "" {
+		if !strings.HasPrefix(c.DB, "postgres://") && !strings.HasPrefix(c.DB, "postgresql://") {
+			return nil, fmt.Errorf("--db must be a postgres:// URL")
+		}
+		return postgres.New(ctx, postgres.Config{URL: c.DB})
+	}
+	return sqlite.New(ctx, sqlite.Config{Path: filepath.Join(c.Data, "concord.db")})
+}
+
+// logKey loads the journal's signing key from dir, creating it at first start.
+func logKey(dir, origin string) (note.Signer, note.Verifier, string, error) {
+	skeyPath, vkeyPath := filepath.Join(dir, "journal.key"), filepath.Join(dir, "journal.pub")
+	skey, err := os.ReadFile(skeyPath)
+	if errors.Is(err, os.ErrNotExist) {
+		s, v, gerr := journal.GenerateKey(origin)
+		if gerr != nil {
+			return nil, nil, "", gerr
+		}
+		if err := os.WriteFile(skeyPath, []byte(s+"\n"), 0o600); err != nil {
+			return nil, nil, "", err
+		}
+		if err := os.WriteFile(vkeyPath, []byte(v+"\n"), 0o644); err != nil {
+			return nil, nil, "", err
+		}
+		skey = []byte(s)
+	} else if err != nil {
+		return nil, nil, "", err
+	}
+	signer, err := note.NewSigner(strings.TrimSpace(string(skey)))
+	if err != nil {
+		return nil, nil, "", fmt.Errorf("%s: %w", skeyPath, err)
+	}
+	vkey, err := os.ReadFile(vkeyPath)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	verifier, err := note.NewVerifier(strings.TrimSpace(string(vkey)))
+	if err != nil {
+		return nil, nil, "", fmt.Errorf("%s: %w", vkeyPath, err)
+	}
+	return signer, verifier, strings.TrimSpace(string(vkey)), nil
+}
+
+// bootstrap creates the coordinator at first start and writes its token.
+func (m *Main) bootstrap(ctx context.Context) error {
+	tok, created, err := m.Mech.Bootstrap(ctx)
+	if err != nil || !created {
+		return err
+	}
+	m.Token = tok
+	return os.WriteFile(filepath.Join(m.Config.Data, "coordinator.token"), []byte(tok+"\n"), 0o600)
+}
+
+// URL is the address the server listens on.
+func (m *Main) URL() string { return "http://" + m.ln.Addr().String() }
+
+// Run serves until ctx is done, then shuts down gracefully.
+func (m *Main) Run(ctx context.Context) error {
+	errc := make(chan error, 1)
+	go func() { errc <- m.HTTP.Serve(m.ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	m.HTTP.Shutdown(sctx)
+	return nil
+}
+
+// Close releases the store.
+func (m *Main) Close() error {
+	if m.Store != nil {
+		return m.Store.Close()
+	}
+	return nil
+}
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	m := &Main{}
+	if err := m.ParseFlags("serve", args, stderr); err != nil {
+		return err
+	}
+	if err := m.Open(ctx, stderr); err != nil {
+		return err
+	}
+	defer m.Close()
+	where := "SQLite " + filepath.Join(m.Config.Data, "concord.db")
+	if m.Config.DB != "" {
+		where = "PostgreSQL"
+	}
+	fmt.Fprintf(stdout, "concord serving on %s (records in %s; keys in %s)\n", m.URL(), where, m.Config.Data)
+	if m.Token != "" {
+		fmt.Fprintf(stdout, "first start: coordinator token written to %s\n", filepath.Join(m.Config.Data, "coordinator.token"))
+	}
+	return m.Run(ctx)
+}

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The test command: vet, every Go test (SQLite and PostgreSQL backends, the
+# end-to-end acceptance tests), and a short run of every fuzz target.
+set -euo pipefail
+cd "$(dirname "$0")"
+go vet ./...
+go test -count=1 -timeout 15m ./...
+# Each fuzz target briefly (FUZZTIME=0 skips; the seed corpora already ran above).
+FUZZTIME="${FUZZTIME:-5s}"
+if [ "$FUZZTIME" != "0" ]; then
+  for pkg in $(go list ./...); do
+    for target in $(go test -list '^Fuzz' "$pkg" 2>/dev/null | grep '^Fuzz' || true); do
+      echo "fuzz $pkg $target"
+      go test -run='^$' -fuzz="^${target}\$" -fuzztime="$FUZZTIME" "$pkg" >/dev/null
+    done
+  done
+fi
+echo "all tests passed"
