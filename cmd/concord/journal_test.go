@@ -143,7 +143,12 @@ func TestProofsVerifyWithAnotherImplementation(t *testing.T) {
 // transparency-dev's hasher: independent of tlog's stored-hash layout.
 func referenceRoot[T any](leaves []T) []byte {
 	h := rfc6962.DefaultHasher
-	data := func(l T) []byte { b, _ := json.Marshal(l); var v struct{ Data string }; json.Unmarshal(b, &v); return []byte(v.Data) }
+	data := func(l T) []byte {
+		b, _ := json.Marshal(l)
+		var v struct{ Data string }
+		json.Unmarshal(b, &v)
+		return []byte(v.Data)
+	}
 	var mth func(ls []T) []byte
 	mth = func(ls []T) []byte {
 		if len(ls) == 1 {

@@ -48,22 +48,28 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return errors.New("no command given")
 	}
 	cmd, rest := args[0], args[1:]
-	switch cmd {
-	case "serve":
-		return runServe(ctx, rest, stdout, stderr)
-	case "demo":
-		return runDemo(ctx, rest, stdout, stderr)
-	case "party":
-		return runParty(ctx, rest, stdout, stderr)
-	case "zone":
-		return runZone(ctx, rest, stdout, stderr)
-	case "verify":
-		return runVerify(ctx, rest, stdout, stderr)
-	case "help", "-h", "--help":
+	if cmd == "help" || cmd == "-h" || cmd == "--help" {
 		fmt.Fprint(stdout, usage)
 		return nil
-	default:
+	}
+	run, ok := commands[cmd]
+	if !ok {
 		fmt.Fprint(stderr, usage)
 		return fmt.Errorf("unknown command %q", cmd)
 	}
+	return run(ctx, rest, stdout, stderr)
+}
+
+// command runs one subcommand.
+type command func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+
+// commands are the subcommands; each file registers its own in init.
+var commands = map[string]command{}
+
+func init() {
+	commands["serve"] = runServe
+	commands["demo"] = runDemo
+	commands["party"] = runParty
+	commands["zone"] = runZone
+	commands["verify"] = runVerify
 }

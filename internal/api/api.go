@@ -101,11 +101,24 @@ var (
 	zoneWriter = []concord.Role{concord.RoleParty, concord.RoleHumanitarian, concord.RoleCoordinator}
 )
 
-// routes is the route table: each capability contributes its own routes.
+// capabilities are the route-table parts each capability contributes, in
+// its own file: func init() { register((*Server).ceasefireRoutes) }.
+var capabilities []func(*Server) []Route
+
+func register(part func(*Server) []Route) { capabilities = append(capabilities, part) }
+
+func init() {
+	register((*Server).baseRoutes)
+	register((*Server).partyRoutes)
+	register((*Server).zoneRoutes)
+	register((*Server).journalRoutes)
+}
+
+// routes is the route table.
 func (s *Server) routes() []Route {
 	var rs []Route
-	for _, part := range []func() []Route{s.baseRoutes, s.partyRoutes, s.zoneRoutes, s.journalRoutes} {
-		rs = append(rs, part()...)
+	for _, part := range capabilities {
+		rs = append(rs, part(s)...)
 	}
 	return rs
 }

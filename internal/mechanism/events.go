@@ -42,17 +42,41 @@ func (m *Mechanism) event(a concord.Actor, r store.Record) (Event, bool, error) 
 	if a.Role == concord.RoleAuditor {
 		return Event{}, false, nil
 	}
-	switch r.Type {
-	case "zone":
-		z, err := decodeZone(r)
-		return Event{ID: r.Leaf, Type: r.Type, Data: m.zoneView(a, z)}, err == nil, err
-	case "party":
-		p, err := decodeParty(r)
-		return Event{ID: r.Leaf, Type: r.Type, Data: p}, err == nil, err
-	default:
-		if !m.seesInFull(a, r) {
-			return Event{}, false, nil
-		}
-		return Event{ID: r.Leaf, Type: r.Type, Data: json.RawMessage(r.Body)}, true, nil
+	t, ok := recordTypes[r.Type]
+	if ok && t.View != nil {
+		v, ok, err := t.View(m, a, r)
+		return Event{ID: r.Leaf, Type: r.Type, Data: v}, ok, err
 	}
+	if !m.seesInFull(a, r) {
+		return Event{}, false, nil
+	}
+	return Event{ID: r.Leaf, Type: r.Type, Data: json.RawMessage(r.Body)}, true, nil
+}
+
+// RecordType says, for one type of record, who may see a version in full
+// (and so be given its salt and its events) and what each caller sees of it.
+type RecordType struct {
+	// InFull reports whether a may see version r in full. nil: its owner
+	// and the coordinator.
+	InFull func(m *Mechanism, a concord.Actor, r store.Record) bool
+	// View returns what a sees of version r in its event stream, and
+	// whether it sees anything. nil: the body, to those who see it in full.
+	View func(m *Mechanism, a concord.Actor, r store.Record) (any, bool, error)
+}
+
+// recordTypes is filled by each capability's init (registerType).
+var recordTypes = map[string]RecordType{}
+
+func registerType(name string, t RecordType) { recordTypes[name] = t }
+
+// seesInFull reports whether a may see record version r in full (and so be
+// given its commitment's salt). Auditors never do.
+func (m *Mechanism) seesInFull(a concord.Actor, r store.Record) bool {
+	if a.Role == concord.RoleAuditor {
+		return false
+	}
+	if t, ok := recordTypes[r.Type]; ok && t.InFull != nil {
+		return t.InFull(m, a, r)
+	}
+	return a.Owns(r.Owner)
 }

@@ -45,6 +45,17 @@ type token struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
+func init() {
+	// Who takes part, in which role, with which public key, is known to every member.
+	registerType("party", RecordType{
+		InFull: func(*Mechanism, concord.Actor, store.Record) bool { return true },
+		View: func(m *Mechanism, a concord.Actor, r store.Record) (any, bool, error) {
+			p, err := decodeParty(r)
+			return p, err == nil, err
+		},
+	})
+}
+
 var partyIDPattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]{0,63}$`)
 
 func (p *NewParty) validate() error {

@@ -205,19 +205,16 @@ func (m *Mechanism) zoneInFull(a concord.Actor, k zones.Kind, owner string) bool
 	}
 }
 
-// seesInFull reports whether a may see record version r in full (and so be
-// given its commitment's salt).
-func (m *Mechanism) seesInFull(a concord.Actor, r store.Record) bool {
-	switch {
-	case a.Role == concord.RoleAuditor:
-		return false
-	case r.Type == "zone":
-		return m.zoneInFull(a, zones.Kind(r.Kind), r.Owner)
-	case r.Type == "party":
-		return true
-	default:
-		return a.Owns(r.Owner)
-	}
+func init() {
+	registerType("zone", RecordType{
+		InFull: func(m *Mechanism, a concord.Actor, r store.Record) bool {
+			return m.zoneInFull(a, zones.Kind(r.Kind), r.Owner)
+		},
+		View: func(m *Mechanism, a concord.Actor, r store.Record) (any, bool, error) {
+			z, err := decodeZone(r)
+			return m.zoneView(a, z), err == nil, err
+		},
+	})
 }
 
 func readZones(a concord.Actor) error {
