@@ -13,7 +13,8 @@ import (
 // Coarse returns the coarse cover of z that an armed party sees (SPEC §1):
 // the tokens of every S2 cell at level that meets some volume's footprint
 // plus its radius (geo.Covering: complete, so every protected point is in a
-// listed cell), sorted by cell ID and deduplicated; the band from the lowest
+// listed cell) and, for a point site, the 3×3 block of cells around the cell
+// holding its centre (see centreBlock), sorted by cell ID and deduplicated; the band from the lowest
 // floor to the highest ceiling; the window from the earliest start to the
 // latest end (End nil if any volume is open-ended); ID, version, kind, site
 // type, status and applies_to. It has no name, owner, properties, nor any
@@ -91,12 +92,25 @@ func coverAt(shapes []*geo.Shape, level int) ([]s2.CellID, error) {
 			return nil, err
 		}
 		all = append(all, cells...)
+		if s.Geometry().Type == geo.TypePoint {
+			all = append(all, centreBlock(s.Geometry().Point, level)...)
+		}
 		if len(all) > geo.MaxCoverCells {
 			return nil, &concord.Error{Code: concord.ETOOLARGE, Field: "level", Message: "too many cells"}
 		}
 	}
 	slices.Sort(all)
 	return slices.Compact(all), nil
+}
+
+// centreBlock is the 3×3 block of cells at level around the cell holding p.
+// Adding it to a point site's cover means the cover reveals no more than
+// which cell the site is in: without it, a small site near a cell corner
+// would be covered by exactly the four cells meeting there, placing it
+// within its radius of that corner.
+func centreBlock(p geo.Position, level int) []s2.CellID {
+	c := s2.CellIDFromLatLng(p.LatLng()).Parent(level)
+	return append(c.AllNeighbors(level), c)
 }
 
 func tokens(cells []s2.CellID) []string {

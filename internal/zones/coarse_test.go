@@ -140,3 +140,31 @@ func TestCoarseOfInvalidZone(t *testing.T) {
 		t.Errorf("Coarse(invalid) = %+v", c)
 	}
 }
+
+// A small site near a cell corner must not be given away by the four cells
+// meeting at that corner: its cover always holds the 3×3 block around the
+// cell of its centre, whatever its position within that cell.
+func TestCoarseHidesPositionWithinCell(t *testing.T) {
+	cell := s2.CellIDFromLatLng(s2.LatLngFromDegrees(33.5138, 36.2765)).Parent(12)
+	c := s2.CellFromCellID(cell)
+	var covers []string
+	for i := 0; i < 4; i++ { // near each corner of the same cell
+		v := s2.LatLngFromPoint(c.Vertex(i))
+		ctr := s2.LatLngFromPoint(c.Center())
+		lat := v.Lat.Degrees()*0.97 + ctr.Lat.Degrees()*0.03
+		lon := v.Lng.Degrees()*0.97 + ctr.Lng.Degrees()*0.03
+		z := Zone{ID: "z", Version: 1, Kind: ProtectedSite, SiteType: "hospital", Status: Active,
+			Volumes: []Volume{{Footprint: geo.Geometry{Type: geo.TypePoint, Point: geo.Position{lon, lat}}, RadiusM: 100,
+				FloorFt: 0, CeilingFt: 60000, Start: time.Date(2016, 9, 12, 0, 0, 0, 0, time.UTC)}}}
+		cz := Coarse(z, 12)
+		if len(cz.Cells) != 9 {
+			t.Errorf("corner %d: cover has %d cells, want the 9 of the block", i, len(cz.Cells))
+		}
+		covers = append(covers, strings.Join(cz.Cells, ","))
+	}
+	for i := 1; i < 4; i++ {
+		if covers[i] != covers[0] {
+			t.Errorf("sites near corners %d and 0 of one cell get different covers:\n%s\n%s", i, covers[i], covers[0])
+		}
+	}
+}

@@ -32,7 +32,7 @@ func ExampleCoarse() {
 	b, _ := json.Marshal(zones.Coarse(site, geo.DefaultCoarseLevel))
 	fmt.Println(string(b))
 	// Output:
-	// {"id":"z1","version":1,"kind":"protected-site","site_type":"school","status":"active","coarse":true,"cell_level":12,"cells":["1518e0b","1518e75"],"floor_ft":0,"ceiling_ft":60000,"start":"2026-05-01T00:00:00Z"}
+	// {"id":"z1","version":1,"kind":"protected-site","site_type":"school","status":"active","coarse":true,"cell_level":12,"cells":["1518ddf","1518de1","1518de3","1518e09","1518e0b","1518e0d","1518e0f","1518e73","1518e75"],"floor_ft":0,"ceiling_ft":60000,"start":"2026-05-01T00:00:00Z"}
 }
 
 func ExamplePrepared_ContainsPoint() {
