@@ -18,11 +18,13 @@ const usage = `concord: a shared deconfliction and ceasefire-monitoring centre.
 
 Usage:
   concord serve [--data DIR | --db postgres://...] [--listen 127.0.0.1:8080]
+                [--sbs-listen ADDR | --sbs-connect HOST:30003 --sbs-party P]
   concord demo  [--listen 127.0.0.1:8080]
   concord party add --name NAME --role ROLE [--id ID] [--public-key B64]
   concord party list
   concord zone import FILE [--kind KIND] [--start RFC3339] [--receipts DIR]
-  concord verify [--state DIR] [--receipt FILE]... [--key VKEY]
+  concord verify [--state DIR] [--receipt FILE]... [--log-key VKEY]
+  concord feed sbs --connect HOST:30003 | --stdin
 
 Client commands read CONCORD_URL (default http://127.0.0.1:8080) and
 CONCORD_TOKEN; CONCORD_KEY names an Ed25519 private key file that signs writes.

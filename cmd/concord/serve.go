@@ -17,6 +17,7 @@ import (
 	"golang.org/x/mod/sumdb/note"
 
 	"concord"
+	"concord/internal/airspace"
 	"concord/internal/api"
 	"concord/internal/journal"
 	"concord/internal/mechanism"
@@ -33,6 +34,13 @@ type Config struct {
 	Origin    string // the log's origin line (its key name)
 	CellLevel int
 	LogLevel  string
+
+	SeparationNM, SeparationFt float64       // separation minima
+	Lookahead                  time.Duration // conflict look-ahead
+	StaleAfter                 time.Duration // a silent track is dropped after this
+	AckDeadline                time.Duration // unacknowledged alerts escalate after this
+
+	SBSListen, SBSConnect, SBSParty string // SBS-1 (BaseStation) feed
 }
 
 // Main is a running concord server.
@@ -44,6 +52,7 @@ type Main struct {
 	ln     net.Listener
 	Token  string // the coordinator's token, when this start created it
 	Log    *slog.Logger
+	sbsLn  net.Listener
 }
 
 // ParseFlags reads serve's flags into m.Config.
@@ -56,6 +65,14 @@ func (m *Main) ParseFlags(name string, args []string, stderr io.Writer) error {
 	fs.StringVar(&m.Config.Origin, "origin", "concord.local/journal", "the journal's origin (its checkpoints' first line) when creating its key")
 	fs.IntVar(&m.Config.CellLevel, "cell-level", mechanism.DefaultCellLevel, "S2 level of the coarse covers shown to armed parties")
 	fs.StringVar(&m.Config.LogLevel, "log-level", "info", "debug, info, warn or error")
+	fs.Float64Var(&m.Config.SeparationNM, "separation-nm", 5, "horizontal separation minimum, nautical miles")
+	fs.Float64Var(&m.Config.SeparationFt, "separation-ft", 1000, "vertical separation minimum, feet")
+	fs.DurationVar(&m.Config.Lookahead, "lookahead", 300*time.Second, "conflict detection look-ahead")
+	fs.DurationVar(&m.Config.StaleAfter, "stale-after", 60*time.Second, "drop a track silent for this long")
+	fs.DurationVar(&m.Config.AckDeadline, "ack-deadline", mechanism.DefaultAckDeadline, "escalate an alert not acknowledged within this")
+	fs.StringVar(&m.Config.SBSListen, "sbs-listen", "", "accept SBS-1 (BaseStation) feeds pushed to this address")
+	fs.StringVar(&m.Config.SBSConnect, "sbs-connect", "", "read the SBS-1 feed of a receiver at this address (e.g. host:30003)")
+	fs.StringVar(&m.Config.SBSParty, "sbs-party", "", "the armed party whose aircraft the SBS-1 feed reports")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -83,18 +100,26 @@ func (m *Main) Open(ctx context.Context, stderr io.Writer) error {
 		return err
 	}
 	m.Mech, err = mechanism.New(mechanism.Config{Store: m.Store, Signer: signer, Verifier: verifier, VerifierKey: vkey,
-		CellLevel: m.Config.CellLevel, Clock: concord.SystemClock{}, Logger: m.Log})
+		CellLevel: m.Config.CellLevel, Clock: concord.SystemClock{}, Logger: m.Log,
+		Minima:     airspace.Minima{HorizontalNM: m.Config.SeparationNM, VerticalFt: m.Config.SeparationFt, LookaheadS: m.Config.Lookahead.Seconds()},
+		StaleAfter: m.Config.StaleAfter, AckDeadline: m.Config.AckDeadline})
 	if err != nil {
 		return err
 	}
 	if err := m.bootstrap(ctx); err != nil {
 		return err
 	}
+	if err := m.Mech.StartAirspace(ctx); err != nil {
+		return fmt.Errorf("airspace: %w", err)
+	}
 	if _, _, err := m.Mech.Integrate(ctx); err != nil {
 		return fmt.Errorf("sign checkpoint: %w", err)
 	}
 	m.ln, err = net.Listen("tcp", m.Config.Listen)
 	if err != nil {
+		return err
+	}
+	if err := m.listenSBS(); err != nil {
 		return err
 	}
 	h := api.New(api.Config{Mechanism: m.Mech, Logger: m.Log})
@@ -156,6 +181,14 @@ func (m *Main) bootstrap(ctx context.Context) error {
 	return os.WriteFile(filepath.Join(m.Config.Data, "coordinator.token"), []byte(tok+"\n"), 0o600)
 }
 
+// SBSAddr is the address of the SBS-1 listener, if any.
+func (m *Main) SBSAddr() string {
+	if m.sbsLn == nil {
+		return ""
+	}
+	return m.sbsLn.Addr().String()
+}
+
 // URL is the address the server listens on.
 func (m *Main) URL() string { return "http://" + m.ln.Addr().String() }
 
@@ -163,6 +196,11 @@ func (m *Main) URL() string { return "http://" + m.ln.Addr().String() }
 func (m *Main) Run(ctx context.Context) error {
 	errc := make(chan error, 1)
 	go func() { errc <- m.HTTP.Serve(m.ln) }()
+	go m.Mech.Run(ctx, time.Second)
+	if err := m.serveSBS(ctx); err != nil {
+		m.HTTP.Close()
+		return err
+	}
 	select {
 	case err := <-errc:
 		return err

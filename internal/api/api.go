@@ -69,7 +69,10 @@ func New(c Config) *Server {
 	}
 	s.mux.Handle("GET /metrics", s.metrics.handler(reg))
 	if c.Console != nil {
-		s.mux.Handle("GET /", c.Console)
+		// "/" rather than "GET /": a method-specific "GET /" conflicts with
+		// the any-method "/v1/" below (net/http panics). The console
+		// answers 405 to methods other than GET and HEAD itself.
+		s.mux.Handle("/", c.Console)
 	}
 	s.mux.HandleFunc("/v1/", func(w http.ResponseWriter, r *http.Request) {
 		s.problem(w, r, concord.Errorf(concord.ENOTFOUND, "no route %s %s", r.Method, r.URL.Path))

@@ -69,6 +69,9 @@ func (s *Server) prepareWrite(c *call, rt Route) error {
 	if strings.HasSuffix(rt.Pattern, "/import") {
 		limit = s.limits.ImportBytes
 	}
+	if l, ok := bodyLimits[rt.Pattern]; ok {
+		limit = l
+	}
 	body, err := io.ReadAll(http.MaxBytesReader(c.w, c.r.Body, limit))
 	if err != nil {
 		var mb *http.MaxBytesError

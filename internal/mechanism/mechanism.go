@@ -16,6 +16,7 @@ import (
 	"golang.org/x/mod/sumdb/note"
 
 	"concord"
+	"concord/internal/airspace"
 	"concord/internal/journal"
 	"concord/internal/store"
 )
@@ -35,6 +36,21 @@ type Config struct {
 	CellLevel   int           // S2 level of coarse covers (0: DefaultCellLevel)
 	Clock       concord.Clock // nil: the system clock
 	Logger      *slog.Logger  // nil: slog.Default()
+
+	// Air deconfliction (SPEC §2, §6): separation minima and look-ahead,
+	// how long a silent track stays live, and how long involved parties
+	// have to acknowledge an alert before it escalates.
+	Minima      airspace.Minima
+	StaleAfter  time.Duration
+	AckDeadline time.Duration
+
+	// Protection (protection.go): a protected site's or safe zone's
+	// notification expires unless its owner re-confirms it within
+	// ReconfirmEvery (0: never); AwarenessWarnOnly accepts an operation
+	// notice over unacknowledged sites or movements with a warning instead
+	// of refusing it.
+	ReconfirmEvery    time.Duration
+	AwarenessWarnOnly bool
 }
 
 // Mechanism is the shared centre.
@@ -46,6 +62,8 @@ type Mechanism struct {
 	level    int
 	clock    concord.Clock
 	log      *slog.Logger
+	cfg      Config
+	air      *air
 
 	integrateMu sync.Mutex
 	changed     chan struct{} // closed and replaced after each commit (wakes event streams)
@@ -58,7 +76,7 @@ func New(c Config) (*Mechanism, error) {
 		return nil, fmt.Errorf("mechanism: store, signer and verifier are required")
 	}
 	m := &Mechanism{store: c.Store, signer: c.Signer, verifier: c.Verifier, vkey: c.VerifierKey, level: c.CellLevel,
-		clock: c.Clock, log: c.Logger, changed: make(chan struct{})}
+		clock: c.Clock, log: c.Logger, changed: make(chan struct{}), cfg: c}
 	if m.level == 0 {
 		m.level = DefaultCellLevel
 	}

@@ -40,6 +40,7 @@ func (m *Mechanism) CreateZones(ctx context.Context, req Request, zs []zones.Zon
 	if err := m.checkZones(req.Actor, zs, batch); err != nil {
 		return Result{}, err
 	}
+	defer m.zonesChanged(ctx)
 	return m.write(ctx, req, true, func(ctx context.Context, wt *writeTx) (any, error) {
 		views := make([]any, len(zs))
 		for i := range zs {
@@ -113,12 +114,12 @@ func zoneRecord(z zones.Zone) *store.Record {
 // SupersedeZone replaces an active zone by a new one of the same kind: the new
 // zone is created and the old one's next version records superseded_by.
 func (m *Mechanism) SupersedeZone(ctx context.Context, req Request, id string, z zones.Zone) (Result, error) {
-	if err := m.checkZones(req.Actor, []zones.Zone{z}, false); err != nil {
+	zs := []zones.Zone{z}
+	if err := m.checkZones(req.Actor, zs, false); err != nil {
 		return Result{}, err
 	}
-	if err := zones.Validate(&z, m.clock.Now()); err != nil {
-		return Result{}, err
-	}
+	z = zs[0] // validated and normalised
+	defer m.zonesChanged(ctx)
 	return m.write(ctx, req, true, func(ctx context.Context, wt *writeTx) (any, error) {
 		old, err := wt.activeZone(ctx, id)
 		if err != nil {
@@ -142,6 +143,7 @@ func (m *Mechanism) SupersedeZone(ctx context.Context, req Request, id string, z
 
 // WithdrawZone ends an active zone; its history stays.
 func (m *Mechanism) WithdrawZone(ctx context.Context, req Request, id string) (Result, error) {
+	defer m.zonesChanged(ctx)
 	return m.write(ctx, req, false, func(ctx context.Context, wt *writeTx) (any, error) {
 		z, err := wt.activeZone(ctx, id)
 		if err != nil {
@@ -175,6 +177,17 @@ func (wt *writeTx) activeZone(ctx context.Context, id string) (zones.Zone, error
 		return z, concord.Errorf(concord.ECONFLICT, "zone %s is %s", id, z.Status)
 	}
 	return z, nil
+}
+
+// zonesChanged brings the live picture up to date after zones were written:
+// the no-fly fences the detector enforces.
+func (m *Mechanism) zonesChanged(ctx context.Context) {
+	if m.air == nil {
+		return
+	}
+	if err := m.reloadFences(ctx); err != nil {
+		m.log.Error("reloading no-fly fences", "err", err)
+	}
 }
 
 func decodeZone(r store.Record) (zones.Zone, error) {
