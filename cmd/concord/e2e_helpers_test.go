@@ -91,6 +91,9 @@ func raw(t *testing.T, c *client.Client, method, path string, body string, heade
 		t.Fatal(err)
 	}
 	req.Header.Set("Authorization", "Bearer "+c.Token)
+	if c.Key != nil && method != "GET" {
+		req.Header.Set("Concord-Signature", mechanism.SignatureHeader(c.Key, method, req.URL.RequestURI(), header["Idempotency-Key"], []byte(body)))
+	}
 	for k, v := range header {
 		req.Header.Set(k, v)
 	}

@@ -40,7 +40,15 @@ type Config struct {
 	StaleAfter                 time.Duration // a silent track is dropped after this
 	AckDeadline                time.Duration // unacknowledged alerts escalate after this
 
+	Reconfirm time.Duration // a protected site's notification expires unless re-confirmed within this (0: never)
+	Awareness string        // refuse (default) or warn: operation notices over unacknowledged sites or movements
+
 	SBSListen, SBSConnect, SBSParty string // SBS-1 (BaseStation) feed
+
+	Admission       api.Admission // overload and per-party rate limits
+	TLSCert, TLSKey string        // serve HTTPS with this certificate and key
+
+	Clock concord.Clock // the mechanism's clock (nil: the system clock); the demo injects simulated time
 }
 
 // Main is a running concord server.
@@ -73,6 +81,14 @@ func (m *Main) ParseFlags(name string, args []string, stderr io.Writer) error {
 	fs.StringVar(&m.Config.SBSListen, "sbs-listen", "", "accept SBS-1 (BaseStation) feeds pushed to this address")
 	fs.StringVar(&m.Config.SBSConnect, "sbs-connect", "", "read the SBS-1 feed of a receiver at this address (e.g. host:30003)")
 	fs.StringVar(&m.Config.SBSParty, "sbs-party", "", "the armed party whose aircraft the SBS-1 feed reports")
+	fs.IntVar(&m.Config.Admission.InFlight, "max-inflight", 32, "writes processed at once")
+	fs.IntVar(&m.Config.Admission.Queue, "max-queue", 256, "writes waiting beyond those; past this, 429 with Retry-After")
+	fs.Float64Var(&m.Config.Admission.Rate, "rate-limit", 200, "requests per second per party (0: unlimited)")
+	fs.IntVar(&m.Config.Admission.Burst, "rate-burst", 400, "burst of requests per party above the rate")
+	fs.StringVar(&m.Config.TLSCert, "tls-cert", "", "PEM certificate: serve HTTPS (with --tls-key)")
+	fs.StringVar(&m.Config.TLSKey, "tls-key", "", "PEM private key for --tls-cert")
+	fs.DurationVar(&m.Config.Reconfirm, "reconfirm", 7*24*time.Hour, "a protected site's notification expires unless its owner re-confirms it within this (0: never)")
+	fs.StringVar(&m.Config.Awareness, "awareness", "refuse", "refuse or warn: an operation notice over a site or movement the party has not acknowledged")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -89,6 +105,9 @@ func (m *Main) Open(ctx context.Context, stderr io.Writer) error {
 		return fmt.Errorf("--log-level: %w", err)
 	}
 	m.Log = slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: lvl}))
+	if a := m.Config.Awareness; a != "" && a != "refuse" && a != "warn" {
+		return fmt.Errorf("--awareness: %q is neither refuse nor warn", a)
+	}
 	if err := os.MkdirAll(m.Config.Data, 0o700); err != nil {
 		return err
 	}
@@ -100,9 +119,10 @@ func (m *Main) Open(ctx context.Context, stderr io.Writer) error {
 		return err
 	}
 	m.Mech, err = mechanism.New(mechanism.Config{Store: m.Store, Signer: signer, Verifier: verifier, VerifierKey: vkey,
-		CellLevel: m.Config.CellLevel, Clock: concord.SystemClock{}, Logger: m.Log,
+		CellLevel: m.Config.CellLevel, Clock: m.clock(), Logger: m.Log,
 		Minima:     airspace.Minima{HorizontalNM: m.Config.SeparationNM, VerticalFt: m.Config.SeparationFt, LookaheadS: m.Config.Lookahead.Seconds()},
-		StaleAfter: m.Config.StaleAfter, AckDeadline: m.Config.AckDeadline})
+		StaleAfter: m.Config.StaleAfter, AckDeadline: m.Config.AckDeadline,
+		ReconfirmEvery: m.Config.Reconfirm, AwarenessWarnOnly: m.Config.Awareness == "warn"})
 	if err != nil {
 		return err
 	}
@@ -122,9 +142,17 @@ func (m *Main) Open(ctx context.Context, stderr io.Writer) error {
 	if err := m.listenSBS(); err != nil {
 		return err
 	}
-	h := api.New(api.Config{Mechanism: m.Mech, Logger: m.Log})
+	h := api.New(api.Config{Mechanism: m.Mech, Logger: m.Log, Admission: m.Config.Admission})
 	m.HTTP = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	return nil
+}
+
+// clock is the mechanism's clock: Config.Clock, else the system clock.
+func (m *Main) clock() concord.Clock {
+	if m.Config.Clock != nil {
+		return m.Config.Clock
+	}
+	return concord.SystemClock{}
 }
 
 func openStore(ctx context.Context, c Config) (store.Store, error) {
@@ -190,12 +218,23 @@ func (m *Main) SBSAddr() string {
 }
 
 // URL is the address the server listens on.
-func (m *Main) URL() string { return "http://" + m.ln.Addr().String() }
+func (m *Main) URL() string {
+	if m.Config.TLSCert != "" {
+		return "https://" + m.ln.Addr().String()
+	}
+	return "http://" + m.ln.Addr().String()
+}
 
 // Run serves until ctx is done, then shuts down gracefully.
 func (m *Main) Run(ctx context.Context) error {
 	errc := make(chan error, 1)
-	go func() { errc <- m.HTTP.Serve(m.ln) }()
+	go func() {
+		if m.Config.TLSCert != "" || m.Config.TLSKey != "" {
+			errc <- m.HTTP.ServeTLS(m.ln, m.Config.TLSCert, m.Config.TLSKey)
+			return
+		}
+		errc <- m.HTTP.Serve(m.ln)
+	}()
 	go m.Mech.Run(ctx, time.Second)
 	if err := m.serveSBS(ctx); err != nil {
 		m.HTTP.Close()

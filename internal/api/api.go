@@ -28,6 +28,7 @@ type Config struct {
 	Logger    *slog.Logger
 	Limits    Limits
 	Registry  *prometheus.Registry // nil: a new one
+	Admission Admission            // overload and rate limits
 	Console   http.Handler         // served at / (nil: none)
 	// Poll is how often event streams look for changes made by other nodes
 	// (changes made by this node wake them at once). Default 1 s.
@@ -42,11 +43,12 @@ type Server struct {
 	mux     *http.ServeMux
 	metrics *metrics
 	poll    time.Duration
+	admit   *admission
 }
 
 // New returns the HTTP handler.
 func New(c Config) *Server {
-	s := &Server{m: c.Mechanism, log: c.Logger, limits: c.Limits, mux: http.NewServeMux(), poll: c.Poll}
+	s := &Server{m: c.Mechanism, log: c.Logger, limits: c.Limits, mux: http.NewServeMux(), poll: c.Poll, admit: newAdmission(c.Admission)}
 	if s.log == nil {
 		s.log = slog.Default()
 	}

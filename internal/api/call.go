@@ -37,11 +37,24 @@ func (s *Server) wrap(rt Route) http.Handler {
 		c := &call{w: rec, r: r}
 		if err := s.prepare(c, rt); err != nil {
 			s.problem(rec, r, err)
-		} else if err := rt.Handle(c); err != nil {
+		} else if err := s.handle(c, rt); err != nil {
 			s.problem(rec, r, err)
 		}
 		s.metrics.observe(rt.Method+" "+rt.Pattern, rec.status, time.Since(start))
 	})
+}
+
+// handle runs the route's handler, admitting writes first (see Admission).
+func (s *Server) handle(c *call, rt Route) error {
+	if !rt.Write {
+		return rt.Handle(c)
+	}
+	release, err := s.admit.acquire()
+	if err != nil {
+		return err
+	}
+	defer release()
+	return rt.Handle(c)
 }
 
 func (s *Server) prepare(c *call, rt Route) error {
@@ -55,6 +68,9 @@ func (s *Server) prepare(c *call, rt Route) error {
 	}
 	c.actor, c.party = actor, party
 	c.r = c.r.WithContext(concord.WithActor(c.r.Context(), actor))
+	if err := s.admit.allow(actor.Party); err != nil {
+		return err
+	}
 	if !slices.Contains(rt.Roles, actor.Role) {
 		return concord.Errorf(concord.EFORBIDDEN, "the %s role may not call %s %s", actor.Role, rt.Method, rt.Pattern)
 	}

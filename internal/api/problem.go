@@ -55,12 +55,30 @@ func (s *Server) problem(w http.ResponseWriter, r *http.Request, err error) {
 	p := Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: concord.ErrorMessage(err),
 		Code: code, Field: concord.ErrorField(err)}
 	if status == http.StatusTooManyRequests {
-		w.Header().Set("Retry-After", "1")
+		retry := 1
+		var ra interface{ RetryAfter() int }
+		if errors.As(err, &ra) {
+			retry = ra.RetryAfter()
+		}
+		w.Header().Set("Retry-After", strconv.Itoa(retry))
 	}
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="concord"`)
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(p)
+	json.NewEncoder(w).Encode(withExtensions(p, err))
+}
+
+// withExtensions adds the extension members an error carries (RFC 9457
+// §3.2: ProblemExtensions, e.g. "unacknowledged") to p; p's own members win.
+func withExtensions(p Problem, err error) any {
+	var ext interface{ ProblemExtensions() map[string]any }
+	if !errors.As(err, &ext) {
+		return p
+	}
+	doc := ext.ProblemExtensions()
+	b, _ := json.Marshal(p)
+	json.Unmarshal(b, &doc)
+	return doc
 }
