@@ -42,6 +42,17 @@ type alertDoc struct {
 	}
 }
 
+// eventually waits for cond: on PostgreSQL, live detection runs on the
+// detection leader, which follows the journal asynchronously.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+	}
+}
+
 func alerts(t *testing.T, c *client.Client, query string) []alertDoc {
 	t.Helper()
 	var out struct{ Alerts []alertDoc }
@@ -64,6 +75,7 @@ func testAirspace(t *testing.T, cfg Config) {
 	// Head-on at FL300, about 19.7 NM apart, closing at 900 kt.
 	postTracks(t, a, trackJSON("RFA101", 35.0, 38.0, 30000, 450, 90, now)+"\n"+trackJSON("RFA102", 33.0, 36.0, 20000, 300, 0, now))
 	postTracks(t, b, trackJSON("USB201", 35.0, 38.4, 30000, 450, 270, now))
+	eventually(t, "the separation alert", func() bool { return len(alerts(t, a, "?state=open")) > 0 })
 	evA, evB := readEvents(t, a), readEvents(t, b)
 	for name, ev := range map[string]string{"A": evA, "B": evB} {
 		if !strings.Contains(ev, "event: alert") || !strings.Contains(ev, `"kind":"separation"`) {
@@ -96,6 +108,7 @@ func testAirspace(t *testing.T, cfg Config) {
 		t.Errorf("a second acknowledgement by the same party answered %d, want 409", status)
 	}
 	postTracks(t, b, trackJSON("USB201", 35.0, 38.35, 36000, 450, 270, now.Add(5*time.Second)))
+	eventually(t, "the end of the conflict", func() bool { return alerts(t, s.coord, "")[0].State == "resolved" })
 	got := alerts(t, s.coord, "")
 	if len(got) != 1 || got[0].State != "resolved" || len(got[0].Acks) != 2 {
 		t.Fatalf("after the climb: %+v, want one resolved alert acknowledged by both", got)

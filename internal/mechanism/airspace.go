@@ -37,6 +37,14 @@ type air struct {
 
 func (m *Mechanism) minima() airspace.Minima { return m.cfg.Minima.WithDefaults() }
 
+// reset empties the live picture (a node taking over detection).
+func (a *air) reset(m *Mechanism) {
+	fresh := newAir(m)
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.det, a.last, a.open, a.fences, a.dataNow = fresh.det, fresh.last, fresh.open, nil, time.Time{}
+}
+
 func newAir(m *Mechanism) *air {
 	return &air{
 		det:  airspace.NewDetector(airspace.DetectorConfig{Minima: m.minima(), StaleAfter: m.cfg.StaleAfter}),
@@ -48,7 +56,11 @@ func newAir(m *Mechanism) *air {
 // the live alerts a previous run left open: no live state survives a
 // restart, so their conflicts can no longer be followed.
 func (m *Mechanism) StartAirspace(ctx context.Context) error {
-	m.air = newAir(m)
+	if m.air == nil {
+		m.air = newAir(m)
+	} else {
+		m.air.reset(m)
+	}
 	if err := m.reloadFences(ctx); err != nil {
 		return err
 	}
@@ -179,8 +191,8 @@ func (m *Mechanism) SubmitTracks(ctx context.Context, req Request, ts []airspace
 		body := map[string]any{"id": id, "party": req.Actor.Party, "tracks": ts}
 		return map[string]any{"accepted": len(ts), "batch": id}, wt.put(ctx, r, "tracks.submit", body)
 	})
-	if err != nil || res.Replayed || req.Actor.Role != concord.RoleParty {
-		return res, err
+	if err != nil || res.Replayed || req.Actor.Role != concord.RoleParty || m.shared() {
+		return res, err // on a shared store, the detection leader picks the batch up
 	}
 	// The batch is durable and accepted: a failure to write the alerts it
 	// causes is the server's to report, not the submitter's.
@@ -357,6 +369,8 @@ func (m *Mechanism) loadPolicies(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	m.air.mu.Lock()
+	defer m.air.mu.Unlock()
 	for _, r := range rs {
 		var p Policy
 		if err := json.Unmarshal(r.Body, &p); err != nil {

@@ -324,6 +324,9 @@ func (m *Mechanism) ackDeadline() time.Duration {
 // Run does the mechanism's periodic work every interval until ctx is done:
 // escalating overdue alerts and expiring silent tracks.
 func (m *Mechanism) Run(ctx context.Context, interval time.Duration) {
+	if m.shared() {
+		go m.leadDetection(ctx)
+	}
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {

@@ -138,3 +138,11 @@ type Leaf struct {
 	Data  []byte
 	Hash  tlog.Hash // the stored leaf hash (level 0), as the tree was built
 }
+
+// Leader is implemented by stores that several nodes share. TryLead takes
+// the named leadership if no other node holds it: lost is closed when this
+// node loses it (its session ended); release gives it up. ok is false when
+// another node leads.
+type Leader interface {
+	TryLead(ctx context.Context, name string) (lost <-chan struct{}, release func(), ok bool, err error)
+}

@@ -44,7 +44,7 @@ var dialect = sqldb.Dialect{
 }
 
 // New connects to PostgreSQL and applies migrations.
-func New(ctx context.Context, c Config) (*sqldb.DB, error) {
+func New(ctx context.Context, c Config) (*DB, error) {
 	db, err := sql.Open("pgx", c.URL)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
@@ -64,5 +64,5 @@ func New(ctx context.Context, c Config) (*sqldb.DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	return sqldb.New(db, db, dialect, c.Now), nil
+	return &DB{DB: sqldb.New(db, db, dialect, c.Now), pool: db}, nil
 }
