@@ -24,6 +24,7 @@ import (
 	"concord/internal/store"
 	"concord/internal/store/postgres"
 	"concord/internal/store/sqlite"
+	"concord/internal/web"
 )
 
 // Config configures a concord server.
@@ -34,6 +35,7 @@ type Config struct {
 	Origin    string // the log's origin line (its key name)
 	CellLevel int
 	LogLevel  string
+	Tiles     string // the console's raster XYZ tiles from the operator's own server ("": none)
 
 	SeparationNM, SeparationFt float64       // separation minima
 	Lookahead                  time.Duration // conflict look-ahead
@@ -73,6 +75,7 @@ func (m *Main) ParseFlags(name string, args []string, stderr io.Writer) error {
 	fs.StringVar(&m.Config.Origin, "origin", "concord.local/journal", "the journal's origin (its checkpoints' first line) when creating its key")
 	fs.IntVar(&m.Config.CellLevel, "cell-level", mechanism.DefaultCellLevel, "S2 level of the coarse covers shown to armed parties")
 	fs.StringVar(&m.Config.LogLevel, "log-level", "info", "debug, info, warn or error")
+	fs.StringVar(&m.Config.Tiles, "tiles", "", "the console's optional raster tile layer from your own tile server, e.g. https://tiles.example/{z}/{x}/{y}.png (default: the embedded basemap only)")
 	fs.Float64Var(&m.Config.SeparationNM, "separation-nm", 5, "horizontal separation minimum, nautical miles")
 	fs.Float64Var(&m.Config.SeparationFt, "separation-ft", 1000, "vertical separation minimum, feet")
 	fs.DurationVar(&m.Config.Lookahead, "lookahead", 300*time.Second, "conflict detection look-ahead")
@@ -94,6 +97,9 @@ func (m *Main) ParseFlags(name string, args []string, stderr io.Writer) error {
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if err := (web.Config{TilesURL: m.Config.Tiles}).Validate(); err != nil {
+		return fmt.Errorf("--tiles: %w", err)
 	}
 	return nil
 }
@@ -142,7 +148,8 @@ func (m *Main) Open(ctx context.Context, stderr io.Writer) error {
 	if err := m.listenSBS(); err != nil {
 		return err
 	}
-	h := api.New(api.Config{Mechanism: m.Mech, Logger: m.Log, Admission: m.Config.Admission})
+	h := api.New(api.Config{Mechanism: m.Mech, Logger: m.Log, Console: web.Handler(web.Config{TilesURL: m.Config.Tiles}),
+		Admission: m.Config.Admission})
 	m.HTTP = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	return nil
 }
