@@ -14,6 +14,7 @@ import (
 var domain = []string{
 	"internal/geo", "internal/zones", "internal/journal", "internal/airspace",
 	"internal/ceasefire", "internal/feed/sbs", "internal/feed/ucdp",
+	"internal/protection", "internal/access", "internal/witness",
 }
 
 // forbidden imports for domain packages (outside their tests).

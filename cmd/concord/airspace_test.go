@@ -295,3 +295,41 @@ func TestAirspaceOverSBS(t *testing.T) {
 		t.Fatalf("B's tracks from its SBS-1 feed = %+v", tracks)
 	}
 }
+
+// Sharing policies widen what a party sees of another's aircraft: none by
+// default, those within the radius under proximity, all under full.
+func TestSharingPolicies(t *testing.T) {
+	s := startServer(t, Config{})
+	a, b := s.addParty(t, "A", "party"), s.addParty(t, "B", "party")
+	now := time.Now().UTC()
+	postTracks(t, a, trackJSON("A1", 35.0, 38.0, 30000, 450, 0, now))
+	postTracks(t, b, trackJSON("NEAR", 35.2, 38.0, 20000, 450, 0, now)+"\n"+trackJSON("FAR", 33.0, 36.0, 20000, 450, 0, now))
+	seen := func() string { _, body := raw(t, a, "GET", "/v1/tracks", "", nil); return body }
+	if body := seen(); strings.Contains(body, "NEAR") || strings.Contains(body, "FAR") {
+		t.Fatalf("default policy shows B's aircraft to A: %s", body)
+	}
+	for _, tc := range []struct {
+		policy    string
+		near, far bool
+	}{
+		{`{"parties":["A","B"],"mode":"proximity","radius_nm":30}`, true, false},
+		{`{"parties":["B","A"],"mode":"full"}`, true, true},
+		{`{"parties":["A","B"],"mode":"alerts-only"}`, false, false},
+	} {
+		if status, body := raw(t, s.coord, "POST", "/v1/policies", tc.policy, nil); status != 200 {
+			t.Fatalf("set %s: %d %s", tc.policy, status, body)
+		}
+		body := seen()
+		if strings.Contains(body, "NEAR") != tc.near || strings.Contains(body, "FAR") != tc.far {
+			t.Errorf("under %s A sees %s", tc.policy, body)
+		}
+	}
+	for _, bad := range []string{`{"parties":["A","A"],"mode":"full"}`, `{"parties":["A","B"],"mode":"proximity"}`, `{"parties":["A","B"],"mode":"everything"}`} {
+		if status, _ := raw(t, s.coord, "POST", "/v1/policies", bad, nil); status != 400 {
+			t.Errorf("policy %s answered %d, want 400", bad, status)
+		}
+	}
+	if status, _ := raw(t, a, "POST", "/v1/policies", `{"parties":["A","B"],"mode":"full"}`, nil); status != 403 {
+		t.Errorf("a party set a policy: %d", status)
+	}
+}

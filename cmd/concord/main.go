@@ -19,12 +19,23 @@ const usage = `concord: a shared deconfliction and ceasefire-monitoring centre.
 Usage:
   concord serve [--data DIR | --db postgres://...] [--listen 127.0.0.1:8080]
                 [--sbs-listen ADDR | --sbs-connect HOST:30003 --sbs-party P]
-  concord demo  [--listen 127.0.0.1:8080]
+                [--reconfirm 168h] [--awareness refuse|warn]
+  concord demo  [--listen 127.0.0.1:8080] [--speed 10] [--start 2016-09-12] [--seed 1] [--data DIR]
+  concord demo  --headless [--duration 2h] [--speed 120] [--seed 1]
   concord party add --name NAME --role ROLE [--id ID] [--public-key B64]
   concord party list
   concord zone import FILE [--kind KIND] [--start RFC3339] [--receipts DIR]
   concord verify [--state DIR] [--receipt FILE]... [--log-key VKEY]
+                 [--witness-key VKEY]... [--min-cosignatures N]
+  concord witness --key FILE [--state DIR] [--interval 10s] [--once]
+  concord witness keygen --name NAME [--out FILE]
+  concord verify --bundle FILE [--log-key VKEY]
+  concord evidence movement|site|operation ID [--out FILE]
   concord feed sbs --connect HOST:30003 | --stdin
+  concord report submit FILE
+  concord report import --format ucdp-ged FILE [--side NAME=PARTY]... [--batch 500]
+  concord export incidents --format csv|geojson [--out FILE] [--from T --to T --area ZONE]
+  concord bench ceasefire [--json FILE] [--quick] [-- --data FILE --e2e]
 
 Client commands read CONCORD_URL (default http://127.0.0.1:8080) and
 CONCORD_TOKEN; CONCORD_KEY names an Ed25519 private key file that signs writes.

@@ -51,8 +51,17 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	pin := fs.String("log-key", "", "the journal's verifier key, if known out of band (default: pinned at first use)")
 	var receipts multiFlag
 	fs.Var(&receipts, "receipt", "a receipt file (or a directory of them) whose inclusion to check; repeatable")
+	bundle := fs.String("bundle", "", "check an evidence bundle file (concord evidence) offline, instead of the server's journal")
+	var wp witnessPolicy
+	wp.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if err := wp.parse(); err != nil {
+		return err
+	}
+	if *bundle != "" {
+		return verifyBundle(*bundle, *pin, stdout)
 	}
 	c, err := cf.client()
 	if err != nil {
@@ -61,7 +70,7 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if *stateDir == "" {
 		*stateDir = defaultStateDir(cf.url)
 	}
-	v := &verifier{c: c, st: verifyState{*stateDir}, stdout: stdout, stderr: stderr}
+	v := &verifier{c: c, st: verifyState{*stateDir}, stdout: stdout, stderr: stderr, wp: &wp}
 	return v.run(ctx, *pin, receipts)
 }
 
@@ -75,6 +84,7 @@ type verifier struct {
 	st             verifyState
 	stdout, stderr io.Writer
 	key            note.Verifier
+	wp             *witnessPolicy // cosignatures required (witness.go)
 }
 
 func (v *verifier) run(ctx context.Context, pin string, receiptPaths []string) error {
@@ -108,6 +118,7 @@ func (v *verifier) run(ctx context.Context, pin string, receiptPaths []string) e
 		return err
 	}
 	fmt.Fprintf(v.stdout, "journal verified: %s\n", rep)
+	v.wp.report(v.stdout)
 	fmt.Fprintf(v.stdout, "%d records checked against their commitments; %d receipts included; state kept in %s\n", checked, nr, v.st.dir)
 	return nil
 }
@@ -168,8 +179,8 @@ func (v *verifier) saveState(st journal.State) error {
 // size, and every leaf (with the records this caller may see).
 func (v *verifier) fetch(ctx context.Context, trusted int64) (journal.Snapshot, map[int64]mechanism.RecordView, error) {
 	var snap journal.Snapshot
-	var cp []byte
-	if err := v.c.Do(ctx, "GET", "/v1/journal/checkpoint", nil, "", &cp); err != nil {
+	cp, err := v.checkpoint(ctx, trusted)
+	if err != nil {
 		return snap, nil, err
 	}
 	c, err := journal.Open(cp, v.key)

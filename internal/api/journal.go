@@ -10,7 +10,7 @@ import (
 func (s *Server) journalRoutes() []Route {
 	return []Route{
 		{"GET", "/v1/journal/key", "The journal's public key (signed-note verifier key).", everyone, false, s.journalKey},
-		{"GET", "/v1/journal/checkpoint", "The latest signed checkpoint (C2SP tlog-checkpoint).", everyone, false, s.checkpoint},
+		{"GET", "/v1/journal/checkpoint", "The latest signed checkpoint (C2SP tlog-checkpoint) with its witnesses' cosignatures; ?cosigned=1: the latest cosigned one.", everyone, false, s.checkpoint},
 		{"GET", "/v1/journal/checkpoints", "Sizes of every checkpoint ever signed.", everyone, false, s.checkpoints},
 		{"GET", "/v1/journal/checkpoints/{size}", "The signed checkpoint of one size.", everyone, false, s.checkpointOfSize},
 		{"GET", "/v1/journal/leaves", "Leaves [start, end); with records=1, the records the caller may see.", everyone, false, s.leaves},
@@ -26,9 +26,11 @@ func (s *Server) journalKey(c *call) error {
 }
 
 // checkpoint serves the latest signed checkpoint as a signed note
-// (text/plain), as transparency logs do.
+// (text/plain), as transparency logs do, with the witnesses' cosignatures
+// collected for it as further signature lines; ?cosigned=1 serves the latest
+// checkpoint that has any cosignature instead.
 func (s *Server) checkpoint(c *call) error {
-	_, cp, err := s.m.Checkpoint(c.r.Context())
+	_, cp, err := s.m.CosignedCheckpoint(c.r.Context(), c.r.URL.Query().Get("cosigned") == "1")
 	if err != nil {
 		return err
 	}

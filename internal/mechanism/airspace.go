@@ -191,8 +191,15 @@ func (m *Mechanism) SubmitTracks(ctx context.Context, req Request, ts []airspace
 		body := map[string]any{"id": id, "party": req.Actor.Party, "tracks": ts}
 		return map[string]any{"accepted": len(ts), "batch": id}, wt.put(ctx, r, "tracks.submit", body)
 	})
-	if err != nil || res.Replayed || req.Actor.Role != concord.RoleParty || m.shared() {
-		return res, err // on a shared store, the detection leader picks the batch up
+	if err != nil || res.Replayed {
+		return res, err
+	}
+	if req.Actor.Role == concord.RoleHumanitarian {
+		m.followMovements(ctx, ts)
+		return res, nil
+	}
+	if m.shared() {
+		return res, nil // on a shared store, the detection leader picks the batch up
 	}
 	// The batch is durable and accepted: a failure to write the alerts it
 	// causes is the server's to report, not the submitter's.
@@ -200,6 +207,18 @@ func (m *Mechanism) SubmitTracks(ctx context.Context, req Request, ts []airspace
 		m.log.Error("writing alerts", "err", err)
 	}
 	return res, nil
+}
+
+// followMovements passes an aid organisation's reports to the movements they
+// track (a report whose track_id is a movement's ID); other reports are its
+// own business. Deviations raise movement alerts.
+func (m *Mechanism) followMovements(ctx context.Context, ts []airspace.Track) {
+	for _, t := range ts {
+		err := m.MovementPosition(ctx, t.Party, t.ID, t.Lat, t.Lon, t.Time)
+		if err != nil && concord.ErrorCode(err) != concord.ENOTFOUND {
+			m.log.Warn("movement position", "movement", t.ID, "err", err)
+		}
+	}
 }
 
 // feed updates the live picture with reports and writes the alert changes.
@@ -395,7 +414,8 @@ func (m *Mechanism) SetPolicy(ctx context.Context, req Request, p Policy) (Resul
 				return nil, concord.Invalid("parties["+strconv.Itoa(i)+"]", "%q is not an armed party", id)
 			}
 		}
-		id := "policy:" + pairKey(p.Parties[0], p.Parties[1])
+		id := "policy:" + strings.Replace(pairKey(p.Parties[0], p.Parties[1]), "|", ":", 1) // party IDs have no ':'
+
 		version := 1
 		if old, err := wt.Get(ctx, id); err == nil {
 			version = old.Version + 1

@@ -127,7 +127,13 @@ func (a Alert) involves(party string) bool { return slices.Contains(a.Parties, p
 
 func init() {
 	registerType("alert", RecordType{
-		InFull: func(m *Mechanism, a concord.Actor, r store.Record) bool { return a.Role == concord.RoleCoordinator },
+		InFull: func(m *Mechanism, a concord.Actor, r store.Record) bool {
+			if a.Role == concord.RoleCoordinator {
+				return true
+			}
+			al, err := decodeAlert(r)
+			return err == nil && protectionAlertInFull(a, al)
+		},
 		View: func(m *Mechanism, a concord.Actor, r store.Record) (any, bool, error) {
 			al, err := decodeAlert(r)
 			if err != nil {

@@ -128,6 +128,14 @@ type Store interface {
 	Checkpoint(ctx context.Context, size int64) (int64, []byte, error)
 	// Checkpoints returns the sizes of all stored checkpoints, ascending.
 	Checkpoints(ctx context.Context) ([]int64, error)
+	// PutCosignature stores a witness's cosignature (a signed-note
+	// signature line) of the checkpoint of size, replacing the witness's
+	// earlier one of that size. Cosignatures are not journaled.
+	PutCosignature(ctx context.Context, size int64, witness string, sig []byte) error
+	// Cosignatures returns the cosignatures of the checkpoint of exactly
+	// this size by witness (none: an empty map), or of the greatest size
+	// that has any if size < 0 (concord.ENOTFOUND if none).
+	Cosignatures(ctx context.Context, size int64) (int64, map[string][]byte, error)
 
 	Close() error
 }

@@ -34,6 +34,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"JournalTree", testJournalTree},
 		{"ConcurrentWriters", testConcurrentWriters},
 		{"Checkpoints", testCheckpoints},
+		{"Cosignatures", testCosignatures},
 		{"Tokens", testTokens},
 		{"Idempotency", testIdempotency},
 		{"Changes", testChanges},
