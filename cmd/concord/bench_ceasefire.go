@@ -24,7 +24,7 @@ import (
 func init() { benchSuites["ceasefire"] = benchCeasefire }
 
 // defaultGED is the real event data the suite uses when it is present.
-const defaultGED = "../shared/data/ucdp_ged_syria_20160101_20191130.csv"
+const defaultGED = "internal/feed/ucdp/testdata/ucdp_ged_syria_20160101_20191130.csv.gz"
 
 // gedSides maps the main GED sides of the Syrian war to party IDs, for the
 // benchmark and the tests (any mapping would do: alleged parties change no
@@ -97,7 +97,7 @@ func benchReports(path string, synthetic int) ([]ceasefire.Report, string, error
 
 // readGED maps every event of a GED file to a report (IDs "ucdp-ID").
 func readGED(path string) ([]ceasefire.Report, error) {
-	f, err := os.Open(path)
+	f, err := openMaybeGzip(path)
 	if err != nil {
 		return nil, err
 	}

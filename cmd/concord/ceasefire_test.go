@@ -600,8 +600,7 @@ func checkGeoJSON(t *testing.T, b []byte, n int, located bool) {
 	}
 }
 
-// gedPath returns the shared GED file; the test is skipped when it is
-// absent, unless CI=true.
+// gedPath returns the GED file the repository keeps (gzipped) in testdata.
 func gedPath(t *testing.T) string {
 	t.Helper()
 	path := filepath.Join("..", "..", defaultGED) // from cmd/concord
@@ -618,11 +617,12 @@ func gedPath(t *testing.T) string {
 // temporary file (for -short runs).
 func gedPrefix(t *testing.T, path string, n int) string {
 	t.Helper()
-	b, err := os.ReadFile(path)
+	f, err := openMaybeGzip(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -741,11 +741,12 @@ func checkCessationMonth(t *testing.T, c *client.Client, path string) {
 // governorate polygons' names; "Outside every ceasefire area" for none), the
 // events, the sum of best and the sum of deaths_civilians.
 func independentCount(t *testing.T, path string) map[string]map[string][3]int {
-	b, err := os.ReadFile(path)
+	f, err := openMaybeGzip(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}

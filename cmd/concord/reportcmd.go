@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -259,9 +260,13 @@ func (g *gedImport) each(h io.Writer, fn func(ceasefire.Report) error, bad func(
 		return err
 	}
 	defer f.Close()
-	var in io.Reader = f
+	var raw io.Reader = f
 	if h != nil {
-		in = io.TeeReader(f, h)
+		raw = io.TeeReader(f, h)
+	}
+	in, err := gunzipIf(g.file, raw)
+	if err != nil {
+		return err
 	}
 	rd := ucdp.NewReader(in)
 	for {
@@ -395,4 +400,30 @@ func exportIncidents(ctx context.Context, args []string, stdout, stderr io.Write
 	}
 	fmt.Fprintf(stderr, "wrote %s (%d bytes)\n", *out, len(body))
 	return nil
+}
+
+// gunzipIf decompresses r when name ends in .gz: the GED releases and the
+// repository's copy are often kept gzipped.
+func gunzipIf(name string, r io.Reader) (io.Reader, error) {
+	if !strings.HasSuffix(name, ".gz") {
+		return r, nil
+	}
+	return gzip.NewReader(r)
+}
+
+// openMaybeGzip opens a file, decompressing it if its name ends in .gz.
+func openMaybeGzip(name string) (io.ReadCloser, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	r, err := gunzipIf(name, f)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return struct {
+		io.Reader
+		io.Closer
+	}{r, f}, nil
 }

@@ -1,6 +1,13 @@
 // Package sim drives concord through its public HTTP API as real clients
 // would: it seeds the demonstration's parties and zones over real Syrian
-// geography. Every site it creates is synthetic and marked so.
+// geography (Seed), and plays a day of the mechanism at work (New, Run):
+// three armed parties' air traffic from real airbases, operation notices,
+// an aid organisation's convoys to besieged areas, the real UCDP GED events
+// of September 2016 replayed as violation reports, and every actor's
+// acknowledgements, consents, answers and verdicts. Everything is drawn
+// from a seed; on simulated time (Clock) and stepped without racing the
+// wall clock, the same seed plays the same day. Every site, convoy and
+// flight it creates is synthetic and marked so.
 package sim
 
 import (
@@ -31,6 +38,7 @@ type Member struct {
 type World struct {
 	Members map[string]Member // by party ID
 	Zones   int
+	ZoneIDs map[string]string // IDs of the coordinator's and H's zones, by name
 }
 
 // demoParties are the demonstration's parties. The names describe roles in
@@ -47,7 +55,7 @@ var demoParties = []mechanism.NewParty{
 // Seed creates the demonstration's parties and zones through coord, the
 // coordinator's client, starting at start.
 func Seed(ctx context.Context, coord *client.Client, start time.Time) (*World, error) {
-	w := &World{Members: map[string]Member{}}
+	w := &World{Members: map[string]Member{}, ZoneIDs: map[string]string{}}
 	for _, np := range demoParties {
 		var pc mechanism.PartyCreated
 		if err := coord.Do(ctx, "POST", "/v1/parties", np, "seed-party-"+np.ID, &pc); err != nil {
@@ -59,7 +67,7 @@ func Seed(ctx context.Context, coord *client.Client, start time.Time) (*World, e
 	if err != nil {
 		return nil, fmt.Errorf("governorates: %w", err)
 	}
-	if err := post(ctx, coord, "seed-governorates", govs); err != nil {
+	if _, err := post(ctx, coord, "seed-governorates", govs); err != nil {
 		return nil, err
 	}
 	w.Zones += len(govs)
@@ -71,23 +79,31 @@ func Seed(ctx context.Context, coord *client.Client, start time.Time) (*World, e
 		if s.who != "coordinator" {
 			c = w.Members[s.who].Client
 		}
-		if err := post(ctx, c, "seed-zones-"+s.who, s.zs); err != nil {
+		made, err := post(ctx, c, "seed-zones-"+s.who, s.zs)
+		if err != nil {
 			return nil, err
+		}
+		for _, z := range made {
+			w.ZoneIDs[z.Name] = z.ID
 		}
 		w.Zones += len(s.zs)
 	}
 	return w, nil
 }
 
-func post(ctx context.Context, c *client.Client, key string, zs []zones.Zone) error {
+// post declares zs in one batch and returns them as created.
+func post(ctx context.Context, c *client.Client, key string, zs []zones.Zone) ([]zones.Zone, error) {
 	in := make([]zones.Input, len(zs))
 	for i, z := range zs {
 		in[i] = z.Input()
 	}
-	if err := c.Do(ctx, "POST", "/v1/zones/batch", map[string]any{"zones": in}, key, nil); err != nil {
-		return fmt.Errorf("%s: %w", key, err)
+	var out struct {
+		Zones []zones.Zone `json:"zones"`
 	}
-	return nil
+	if err := c.Do(ctx, "POST", "/v1/zones/batch", map[string]any{"zones": in}, key, &out); err != nil {
+		return nil, fmt.Errorf("%s: %w", key, err)
+	}
+	return out.Zones, nil
 }
 
 func circle(lon, lat float64) geo.Geometry {
@@ -97,6 +113,14 @@ func circle(lon, lat float64) geo.Geometry {
 func rect(minLon, minLat, maxLon, maxLat float64) geo.Geometry {
 	ring := []geo.Position{{minLon, minLat}, {maxLon, minLat}, {maxLon, maxLat}, {minLon, maxLat}, {minLon, minLat}}
 	return geo.Geometry{Type: "Polygon", Polygons: [][][]geo.Position{{ring}}}
+}
+
+func lineString(pts []LatLon) geo.Geometry {
+	line := make([]geo.Position, len(pts))
+	for i, p := range pts {
+		line[i] = geo.Position{p.Lon, p.Lat}
+	}
+	return geo.Geometry{Type: geo.TypeLineString, Line: line}
 }
 
 func vol(g geo.Geometry, radius, floor, ceiling float64, start time.Time) []zones.Volume {
@@ -110,6 +134,8 @@ func coordinatorZones(start time.Time) []zones.Zone {
 		{Kind: zones.NoFly, Name: "Idlib humanitarian no-fly box", Volumes: vol(rect(36.45, 35.75, 36.80, 36.05), 0, 0, 45000, start)},
 		{Kind: zones.ControlArea, Name: "Northern control area (party A)", AppliesTo: []string{"A"}, Volumes: vol(rect(36.6, 35.9, 38.2, 36.7), 0, 0, 60000, start)},
 		{Kind: zones.ControlArea, Name: "Eastern control area (party C)", AppliesTo: []string{"C"}, Volumes: vol(rect(38.8, 34.6, 41.0, 36.6), 0, 0, 60000, start)},
+		{Kind: zones.ControlArea, Name: "Damascus countryside control area (party B)", AppliesTo: []string{"B"}, Volumes: vol(rect(36.05, 33.38, 36.60, 33.75), 0, 0, 60000, start)},
+		{Kind: zones.ControlArea, Name: "Western Aleppo control area (party B)", AppliesTo: []string{"B"}, Volumes: vol(rect(37.02, 36.12, 37.165, 36.28), 0, 0, 60000, start)},
 	}
 }
 

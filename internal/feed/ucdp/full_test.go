@@ -2,7 +2,9 @@ package ucdp
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/csv"
+	"io"
 	"os"
 	"reflect"
 	"strconv"
@@ -12,21 +14,24 @@ import (
 	"concord/internal/ceasefire"
 )
 
-// fullFile returns the whole GED file of ../shared/data. It skips the test
-// only when the file is absent and CI is not set to true; under CI=true a
-// missing file fails.
+// fullFile returns the whole GED file (the project's shared data, kept
+// gzipped in testdata so that a fresh clone has it).
 func fullFile(tb testing.TB) []byte {
 	tb.Helper()
-	data, err := os.ReadFile(fullPath)
-	switch {
-	case err == nil:
-		return data
-	case os.IsNotExist(err) && os.Getenv("CI") != "true":
-		tb.Skipf("%s absent (set CI=true to make this a failure)", fullPath)
-	default:
+	f, err := os.Open(fullPath)
+	if err != nil {
 		tb.Fatal(err)
 	}
-	return nil
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	data, err := io.ReadAll(zr)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return data
 }
 
 func fullReports(tb testing.TB) []ceasefire.Report {

@@ -17,7 +17,7 @@ import (
 
 const (
 	samplePath = "testdata/ged_syria_sample.csv"
-	fullPath   = "../../../../shared/data/ucdp_ged_syria_20160101_20191130.csv"
+	fullPath   = "testdata/ucdp_ged_syria_20160101_20191130.csv.gz" // gzip of ../shared/data's file
 	fullEvents = 16_566
 )
 
