@@ -96,8 +96,8 @@ func addUniqueSites(t *testing.T, ctx context.Context, h *client.Client) {
 
 // protectedPoint is a coordinate an armed party must never receive. Shared
 // names another zone, of a kind armed parties see in full, at exactly that
-// point (the demo puts the Douma hospital at Douma's centre): such a pair
-// reaches them through that zone, not through the console.
+// point: such a seed would give the site away through that zone, so it is
+// an error (the demo once put the Douma hospital at Douma's centre).
 type protectedPoint struct {
 	Name   string  `json:"name"`
 	Lon    float64 `json:"lon"`
@@ -133,6 +133,7 @@ func protectedPoints(t *testing.T, ctx context.Context, coord *client.Client) []
 		for q, name := range open {
 			if math.Abs(q[0]-p.Lon) < 1e-9 && math.Abs(q[1]-p.Lat) < 1e-9 {
 				out[i].Shared = name
+				t.Errorf("protected %s sits exactly at a point of %s, which armed parties see in full", p.Name, name)
 			}
 		}
 	}

@@ -147,12 +147,12 @@ func humanitarianZones(start time.Time) []zones.Zone {
 			Properties: map[string]string{"synthetic": "true"}, Volumes: vol(circle(lon, lat), r, 0, 0, start)}
 	}
 	return []zones.Zone{
-		site("Field hospital, Douma", "hospital", 36.4019, 33.5716, 500),
+		site("Field hospital, Douma", "hospital", 36.3953, 33.5762, 500), // not at the besieged area's centre, which every party sees
 		site("School shelter, Aleppo east", "shelter", 37.1856, 36.2044, 300),
 		site("Water station, Ain al-Fijeh", "water", 36.1797, 33.6178, 400),
 		site("Warehouse, Homs", "warehouse", 36.7233, 34.7308, 250),
 		{Kind: zones.SafeZone, Name: "Madaya safe zone (synthetic)", Properties: map[string]string{"synthetic": "true"},
-			Volumes: vol(circle(36.0975, 33.6886), 2500, 0, 0, start)},
+			Volumes: vol(circle(36.1043, 33.6841), 2500, 0, 0, start)}, // offset from Madaya's centre, which every party sees
 		{Kind: zones.BesiegedArea, Name: "Madaya", Volumes: vol(circle(36.0975, 33.6886), 3000, 0, 0, start)},
 		{Kind: zones.BesiegedArea, Name: "Darayya", Volumes: vol(circle(36.2361, 33.4589), 2500, 0, 0, start)},
 		{Kind: zones.BesiegedArea, Name: "Douma", Volumes: vol(circle(36.4019, 33.5716), 3500, 0, 0, start)},
