@@ -120,3 +120,20 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	return os.WriteFile(*jsonOut, out, 0o644)
 }
+
+// benchServer starts a server in this process on a fresh embedded SQLite
+// file in a temporary directory, running until the returned stop is called.
+func benchServer(ctx context.Context) (*Main, func(), error) {
+	dir, err := os.MkdirTemp("", "concord-bench-")
+	if err != nil {
+		return nil, nil, err
+	}
+	m := &Main{Config: Config{Data: dir, Listen: "127.0.0.1:0", Origin: "concord.bench/journal", LogLevel: "error"}}
+	if err := m.Open(ctx, io.Discard); err != nil {
+		os.RemoveAll(dir)
+		return nil, nil, err
+	}
+	sctx, cancel := context.WithCancel(ctx)
+	go m.Run(sctx)
+	return m, func() { cancel(); m.Close(); os.RemoveAll(dir) }, nil
+}

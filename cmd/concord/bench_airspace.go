@@ -6,9 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
-	"os"
 	"reflect"
 	"slices"
 	"strings"
@@ -135,19 +133,11 @@ func benchPlans(b *bench) {
 // party A's event stream measures the latency from a report that makes a
 // conflict to the alert reaching A.
 func benchTracksHTTP(ctx context.Context, b *bench) error {
-	dir, err := os.MkdirTemp("", "concord-bench-")
+	m, stop, err := benchServer(ctx)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
-	m := &Main{Config: Config{Data: dir, Listen: "127.0.0.1:0", Origin: "concord.bench/journal", LogLevel: "error"}}
-	if err := m.Open(ctx, io.Discard); err != nil {
-		return err
-	}
-	defer m.Close()
-	sctx, stop := context.WithCancel(ctx)
 	defer stop()
-	go m.Run(sctx)
 	coord := client.New(m.URL(), m.Token)
 	cs := map[string]*client.Client{}
 	for _, id := range []string{"A", "B", "C"} {
@@ -158,7 +148,7 @@ func benchTracksHTTP(ctx context.Context, b *bench) error {
 		cs[id] = client.New(m.URL(), pc.Token)
 	}
 	lat := newLatencyProbe()
-	go lat.listen(sctx, cs["A"])
+	go lat.listen(ctx, cs["A"])
 	time.Sleep(200 * time.Millisecond)
 	dur := 10 * time.Second
 	if b.quick {

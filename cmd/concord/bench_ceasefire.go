@@ -242,19 +242,11 @@ func governorateAreas(start time.Time) ([]ceasefire.Area, error) {
 // then again, and checks that the server's incidents partition the reports
 // as Cluster did.
 func (b ceasefireBench) endToEnd(ctx context.Context, path string, want []ceasefire.Incident) error {
-	dir, err := os.MkdirTemp("", "concord-bench-")
+	m, stop, err := benchServer(ctx)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
-	m := &Main{Config: Config{Data: dir, Listen: "127.0.0.1:0", Origin: "concord.bench/journal", LogLevel: "error"}}
-	if err := m.Open(ctx, io.Discard); err != nil {
-		return err
-	}
-	defer m.Close()
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	go m.Run(ctx)
+	defer stop()
 	obs, err := benchObserver(ctx, client.New(m.URL(), m.Token))
 	if err != nil {
 		return err

@@ -3,9 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"math/rand/v2"
-	"os"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -22,19 +20,11 @@ func init() { benchSuites["journal"] = benchJournal }
 // latency of an inclusion proof, beside the naive way to prove inclusion:
 // re-hashing every leaf.
 func benchJournal(ctx context.Context, b *bench) error {
-	dir, err := os.MkdirTemp("", "concord-bench-journal-")
+	m, stop, err := benchServer(ctx)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
-	m := &Main{Config: Config{Data: dir, Listen: "127.0.0.1:0", Origin: "concord.bench/journal", LogLevel: "error"}}
-	if err := m.Open(ctx, io.Discard); err != nil {
-		return err
-	}
-	defer m.Close()
-	sctx, stop := context.WithCancel(ctx)
 	defer stop()
-	go m.Run(sctx)
 	c := client.New(m.URL(), m.Token)
 	dur := 8 * time.Second
 	if b.quick {

@@ -1,11 +1,7 @@
 package access
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
-	"strconv"
-	"strings"
 	"time"
 
 	"concord"
@@ -24,7 +20,7 @@ func (in *Input) UnmarshalJSON(data []byte) error {
 		Convoy      json.RawMessage `json:"convoy"`
 		Destination string          `json:"destination"`
 	}
-	if err := strictDecode(data, &raw); err != nil {
+	if err := concord.DecodeStrict(data, &raw); err != nil {
 		return err
 	}
 	*in = Input{Name: raw.Name, WidthM: raw.WidthM, Destination: raw.Destination}
@@ -47,7 +43,7 @@ func decodeMember(field string, raw json.RawMessage, v any) error {
 	if len(raw) == 0 || string(raw) == "null" {
 		return concord.Invalid(field, "required")
 	}
-	return concord.Prefix(field, strictDecode(raw, v))
+	return concord.Prefix(field, concord.DecodeStrict(raw, v))
 }
 
 func parseTime(field string, s *string) (time.Time, error) {
@@ -59,34 +55,4 @@ func parseTime(field string, s *string) (time.Time, error) {
 		return t, concord.Invalid(field, "must be an RFC 3339 time such as 2016-09-19T08:00:00Z, not %q", *s)
 	}
 	return t, nil
-}
-
-// strictDecode decodes one JSON value, refusing unknown members and trailing data.
-func strictDecode(data []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return asInvalid(err)
-	}
-	if dec.More() {
-		return concord.Invalid("", "unexpected data after the JSON value")
-	}
-	return nil
-}
-
-// asInvalid turns encoding/json's errors into EINVALID errors naming the field.
-func asInvalid(err error) error {
-	var ce *concord.Error
-	var te *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &ce):
-		return ce
-	case errors.As(err, &te):
-		return concord.Invalid(te.Field, "must be %s, not %s", te.Type, te.Value)
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		f, _ := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
-		return concord.Invalid(f, "unknown field")
-	default:
-		return concord.Invalid("", "%v", err)
-	}
 }

@@ -119,7 +119,7 @@ func FuzzStatus(f *testing.F) {
 		mv := testMovement(t)
 		mv.State = Arrived
 		var in StatusInput
-		if err := strictDecode([]byte(s), &in); err != nil {
+		if err := concord.DecodeStrict([]byte(s), &in); err != nil {
 			return
 		}
 		next, err := mv.Apply(in, now2016)

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -125,24 +124,11 @@ func (c *call) decode(v any) error {
 }
 
 func jsonError(err error) error {
-	var te *json.UnmarshalTypeError
-	var se *json.SyntaxError
-	var ce *concord.Error
-	switch {
-	case errors.As(err, &ce):
-		return ce
-	case errors.As(err, &te):
-		return concord.Invalid(te.Field, "must be %s, not %s", te.Type.String(), te.Value)
-	case errors.As(err, &se):
-		return concord.Invalid("body", "malformed JSON at byte %d: %v", se.Offset, se)
-	case errors.Is(err, io.EOF):
-		return concord.Invalid("body", "a JSON body is required")
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		f, _ := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
-		return concord.Invalid(f, "unknown field")
-	default:
-		return concord.Invalid("body", "%v", err)
+	err = concord.JSONError(err)
+	if concord.ErrorField(err) == "" {
+		return concord.Prefix("body", err)
 	}
+	return err
 }
 
 // json writes v with status.

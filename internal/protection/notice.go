@@ -1,12 +1,9 @@
 package protection
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -117,7 +114,7 @@ func (in *Input) UnmarshalJSON(data []byte) error {
 		Volumes json.RawMessage `json:"volumes"`
 		Purpose string          `json:"purpose"`
 	}
-	if err := strictDecode(data, &raw); err != nil {
+	if err := concord.DecodeStrict(data, &raw); err != nil {
 		return err
 	}
 	*in = Input{Kind: raw.Kind, Purpose: raw.Purpose}
@@ -131,27 +128,6 @@ func (in *Input) UnmarshalJSON(data []byte) error {
 	}
 	in.Volumes = z.Volumes
 	return nil
-}
-
-func strictDecode(data []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	err := dec.Decode(v)
-	if err == nil && dec.More() {
-		return concord.Invalid("", "unexpected data after the JSON value")
-	}
-	var te *json.UnmarshalTypeError
-	switch {
-	case err == nil:
-		return nil
-	case errors.As(err, &te):
-		return concord.Invalid(te.Field, "must be %s, not %s", te.Type, te.Value)
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		f, _ := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
-		return concord.Invalid(f, "unknown field")
-	default:
-		return concord.Invalid("", "%v", err)
-	}
 }
 
 // Status is a notice's lifecycle state.

@@ -1,11 +1,8 @@
 package zones
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"strconv"
-	"strings"
 	"time"
 
 	"concord"
@@ -45,7 +42,7 @@ func (in *Input) UnmarshalJSON(data []byte) error {
 		SiteType   SiteType          `json:"site_type,omitempty"`
 		Properties map[string]string `json:"properties,omitempty"`
 	}
-	if err := strictDecode(data, &raw); err != nil {
+	if err := concord.DecodeStrict(data, &raw); err != nil {
 		return err
 	}
 	*in = Input{Kind: raw.Kind, Name: raw.Name, AppliesTo: raw.AppliesTo, SiteType: raw.SiteType, Properties: raw.Properties}
@@ -70,7 +67,7 @@ func (v *Volume) decode(data []byte) error {
 		Start     *string         `json:"start"`
 		End       *string         `json:"end,omitempty"`
 	}
-	if err := strictDecode(data, &raw); err != nil {
+	if err := concord.DecodeStrict(data, &raw); err != nil {
 		return err
 	}
 	*v = Volume{RadiusM: raw.RadiusM, FloorFt: raw.FloorFt, CeilingFt: raw.CeilingFt}
@@ -78,7 +75,7 @@ func (v *Volume) decode(data []byte) error {
 		return concord.Invalid("footprint", "is required")
 	}
 	if err := json.Unmarshal(raw.Footprint, &v.Footprint); err != nil {
-		return concord.Prefix("footprint", asInvalid(err))
+		return concord.Prefix("footprint", concord.JSONError(err))
 	}
 	var err error
 	if v.Start, err = parseInputTime("start", raw.Start); err != nil {
@@ -106,34 +103,4 @@ func parseInputTime(field string, s *string) (time.Time, error) {
 		return t, concord.Invalid(field, "must be an RFC 3339 time such as 2016-09-12T00:00:00Z, not %q", *s)
 	}
 	return t, nil
-}
-
-// strictDecode decodes one JSON value, refusing unknown members and trailing data.
-func strictDecode(data []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return asInvalid(err)
-	}
-	if dec.More() {
-		return concord.Invalid("", "unexpected data after the JSON value")
-	}
-	return nil
-}
-
-// asInvalid turns encoding/json's errors into EINVALID errors naming the field.
-func asInvalid(err error) error {
-	var ce *concord.Error
-	var te *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &ce):
-		return ce
-	case errors.As(err, &te):
-		return concord.Invalid(te.Field, "must be %s, not %s", te.Type, te.Value)
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		f, _ := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
-		return concord.Invalid(f, "unknown field")
-	default:
-		return concord.Invalid("", "%v", err)
-	}
 }
