@@ -100,7 +100,7 @@ func crashRounds(t *testing.T, extra []string) {
 	if testing.Short() {
 		t.Skip("crash test skipped in -short mode")
 	}
-	rounds := 20
+	rounds := 50 // issue 8: at least 50 SIGKILLs per backend (issue 2 asked for 20)
 	if v := os.Getenv("CONCORD_CRASH_ROUNDS"); v != "" {
 		fmt.Sscan(v, &rounds)
 	}

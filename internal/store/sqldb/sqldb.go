@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"concord"
@@ -36,6 +37,10 @@ type DB struct {
 	write, read *sql.DB
 	d           Dialect
 	now         func() time.Time
+
+	startOnce sync.Once
+	jobs      chan job      // updates waiting for the committer
+	quit      chan struct{} // closed by Close
 }
 
 // New returns a store over the given pools; migrations must already be applied.
@@ -68,8 +73,14 @@ func rebind(query string, numbered bool) string {
 	return b.String()
 }
 
-// Close closes both pools.
+// Close stops the committer and closes both pools.
 func (db *DB) Close() error {
+	db.startOnce.Do(func() { db.quit = make(chan struct{}) })
+	select {
+	case <-db.quit:
+	default:
+		close(db.quit)
+	}
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
@@ -77,8 +88,75 @@ func (db *DB) Close() error {
 	return err
 }
 
-// Update implements store.Store.
+// Update implements store.Store with group commit: concurrent updates are
+// gathered by one committer into a single database transaction, each in a
+// savepoint of its own (so a failing update rolls back only itself), and
+// made durable together by one commit. An update's error is its own; a
+// failed commit fails every update of the group. Nothing is acknowledged
+// before the commit returns.
 func (db *DB) Update(ctx context.Context, fn func(context.Context, store.Tx) error) error {
+	db.startOnce.Do(func() {
+		db.jobs = make(chan job)
+		db.quit = make(chan struct{})
+		go db.committer()
+	})
+	j := job{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case db.jobs <- j:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-db.quit:
+		return internal("update", errors.New("store closed"))
+	}
+	return <-j.done
+}
+
+// maxGroup bounds the updates of one group commit.
+const maxGroup = 128
+
+type job struct {
+	ctx  context.Context
+	fn   func(context.Context, store.Tx) error
+	done chan error
+}
+
+func (db *DB) committer() {
+	for {
+		select {
+		case <-db.quit:
+			return
+		case j := <-db.jobs:
+			group := []job{j}
+		more:
+			for len(group) < maxGroup {
+				select {
+				case j := <-db.jobs:
+					group = append(group, j)
+				default:
+					break more
+				}
+			}
+			db.commitGroup(group)
+		}
+	}
+}
+
+func (db *DB) commitGroup(group []job) {
+	errs := make([]error, len(group))
+	err := db.runGroup(group, errs)
+	for i, j := range group {
+		if err != nil && errs[i] == nil {
+			errs[i] = err
+		}
+		j.done <- errs[i]
+	}
+}
+
+// runGroup runs each update in a savepoint of one transaction, recording
+// each update's own error in errs, and commits; it returns an error that
+// fails the whole group.
+func (db *DB) runGroup(group []job, errs []error) error {
+	ctx := context.Background() // one caller giving up must not abort the others' transaction
 	sqltx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return internal("begin", err)
@@ -90,13 +168,31 @@ func (db *DB) Update(ctx context.Context, fn func(context.Context, store.Tx) err
 		}
 	}
 	t := &tx{db: db, tx: sqltx, size: -1}
-	if err := fn(ctx, t); err != nil {
+	for i, j := range group {
+		if err := j.ctx.Err(); err != nil {
+			errs[i] = err
+			continue
+		}
+		if errs[i] = db.runSaved(ctx, t, j); errs[i] != nil {
+			t.size = -1 // the savepoint took back its appends
+		}
+	}
+	return internal("commit", sqltx.Commit())
+}
+
+func (db *DB) runSaved(ctx context.Context, t *tx, j job) error {
+	if _, err := t.tx.ExecContext(ctx, "SAVEPOINT concord_update"); err != nil {
+		return internal("savepoint", err)
+	}
+	if err := j.fn(context.WithoutCancel(j.ctx), t); err != nil {
+		if _, rerr := t.tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT concord_update"); rerr != nil {
+			return internal("rollback to savepoint", rerr)
+		}
+		t.tx.ExecContext(ctx, "RELEASE SAVEPOINT concord_update")
 		return err
 	}
-	if err := sqltx.Commit(); err != nil {
-		return internal("commit", err)
-	}
-	return nil
+	_, err := t.tx.ExecContext(ctx, "RELEASE SAVEPOINT concord_update")
+	return internal("release savepoint", err)
 }
 
 func internal(what string, err error) error {
