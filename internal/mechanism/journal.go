@@ -40,17 +40,27 @@ func (r hashReader) ReadHashes(idx []int64) ([]tlog.Hash, error) { return r.s.Re
 // the latest stored checkpoint is smaller, and returns the latest checkpoint.
 // Every checkpoint ever signed is kept. Concurrent callers share one signing.
 func (m *Mechanism) Integrate(ctx context.Context) (int64, []byte, error) {
+	return m.integrate(ctx, -1)
+}
+
+// integrate returns the latest checkpoint if it covers at least need leaves
+// (need < 0: the journal's current size), else signs one of the current
+// size. Writers waiting on each other's signing thus share checkpoints.
+func (m *Mechanism) integrate(ctx context.Context, need int64) (int64, []byte, error) {
 	m.integrateMu.Lock()
 	defer m.integrateMu.Unlock()
 	size, err := m.store.Size(ctx)
 	if err != nil {
 		return 0, nil, err
 	}
+	if need < 0 {
+		need = size
+	}
 	cpSize, cp, err := m.store.Checkpoint(ctx, -1)
 	if err != nil && concord.ErrorCode(err) != concord.ENOTFOUND {
 		return 0, nil, err
 	}
-	if err == nil && cpSize >= size {
+	if err == nil && cpSize >= need {
 		return cpSize, cp, nil
 	}
 	root, err := journal.TreeRoot(size, hashReader{ctx, m.store})
@@ -72,7 +82,11 @@ func (m *Mechanism) completeReceipts(ctx context.Context, res *Result) error {
 	if len(res.Receipts) == 0 {
 		return nil
 	}
-	_, cp, err := m.Integrate(ctx)
+	need := int64(0)
+	for _, r := range res.Receipts {
+		need = max(need, r.Index+1)
+	}
+	_, cp, err := m.integrate(ctx, need)
 	if err != nil {
 		return err
 	}
