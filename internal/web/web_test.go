@@ -64,8 +64,8 @@ func TestContentTypesAndCaching(t *testing.T) {
 		"/assets/js/main.js":                "text/javascript; charset=utf-8",
 		"/assets/css/console.css":           "text/css; charset=utf-8",
 		"/assets/data/countries.geojson":    "application/geo+json",
-		"/assets/vendor/leaflet/leaflet.js": "text/javascript; charset=utf-8",
-		"/assets/vendor/leaflet/LICENSE":    "text/plain; charset=utf-8",
+		"/assets/third_party/leaflet/leaflet.js": "text/javascript; charset=utf-8",
+		"/assets/third_party/leaflet/LICENSE":    "text/plain; charset=utf-8",
 		"/assets/data/governorates.geojson": "application/geo+json",
 	} {
 		r := get(t, h, path, nil)
@@ -89,8 +89,8 @@ func TestContentTypesAndCaching(t *testing.T) {
 
 func TestGzip(t *testing.T) {
 	h := Handler(Config{})
-	plain := body(t, get(t, h, "/assets/vendor/leaflet/leaflet.js", nil))
-	r := get(t, h, "/assets/vendor/leaflet/leaflet.js", map[string]string{"Accept-Encoding": "br, gzip"})
+	plain := body(t, get(t, h, "/assets/third_party/leaflet/leaflet.js", nil))
+	r := get(t, h, "/assets/third_party/leaflet/leaflet.js", map[string]string{"Accept-Encoding": "br, gzip"})
 	if r.Header.Get("Content-Encoding") != "gzip" || !strings.Contains(r.Header.Get("Vary"), "Accept-Encoding") {
 		t.Fatalf("Content-Encoding %q, Vary %q", r.Header.Get("Content-Encoding"), r.Header.Get("Vary"))
 	}
