@@ -11,7 +11,11 @@ if [ "$FUZZTIME" != "0" ]; then
   for pkg in $(go list ./...); do
     for target in $(go test -list '^Fuzz' "$pkg" 2>/dev/null | grep '^Fuzz' || true); do
       echo "fuzz $pkg $target"
-      go test -run='^$' -fuzz="^${target}\$" -fuzztime="$FUZZTIME" "$pkg" >/dev/null
+      if ! out=$(go test -run='^$' -fuzz="^${target}\$" -fuzztime="$FUZZTIME" -fuzzminimizetime=1x -parallel=1 "$pkg" 2>&1); then
+        echo "$out" | tail -40
+        echo "FAIL: fuzz $pkg $target (a failing input is kept under that package's testdata/fuzz/)"
+        exit 1
+      fi
     done
   done
 fi
