@@ -76,7 +76,7 @@ func TestOverloadSheds(t *testing.T) {
 	t.Logf("burst of %d: %v", burst, counts)
 }
 
-// Per-party rate limits answer 429 with the time to wait.
+// Per-token rate limits answer 429 with the time to wait; another token is not throttled.
 func TestRateLimit(t *testing.T) {
 	s := startServer(t, Config{Admission: api.Admission{Rate: 5, Burst: 5}})
 	a := s.addParty(t, "A", "party")
@@ -90,6 +90,6 @@ func TestRateLimit(t *testing.T) {
 		t.Fatalf("%d of 20 rapid requests limited, want at least 10 (rate 5/s, burst 5)", limited)
 	}
 	if status, _ := raw(t, s.coord, "GET", "/v1/zones", "", nil); status == 429 {
-		t.Fatal("one party's rate limit throttled another party")
+		t.Fatal("one token's rate limit throttled another token")
 	}
 }

@@ -14,12 +14,13 @@ import (
 // InFlight concurrent transactions with at most Queue more waiting; past
 // that a write is refused at once with 429 and Retry-After (tessera's
 // ErrPushback), before anything is applied — so an accepted write, which is
-// durable before it is answered, is never dropped. Each party (each token's
-// owner) is also held to Rate requests per second with bursts of Burst.
+// durable before it is answered, is never dropped. Each token is also held
+// to Rate requests per second with bursts of Burst (buckets are kept by the
+// token's hash, never the token).
 type Admission struct {
 	InFlight int     // concurrent writes (default 32)
 	Queue    int     // writes waiting for a slot (default 256)
-	Rate     float64 // requests per second per party (0: unlimited)
+	Rate     float64 // requests per second per token (0: unlimited)
 	Burst    int     // bucket size (default 2 × Rate)
 }
 
@@ -64,24 +65,24 @@ func overload(msg string, retryAfter int) error {
 	return &overloadError{err: &concord.Error{Code: concord.EOVERLOAD, Message: msg}, seconds: max(retryAfter, 1)}
 }
 
-// allow takes one token from party's bucket.
-func (a *admission) allow(party string) error {
+// allow takes one request from the bucket of the token whose hash is key.
+func (a *admission) allow(key string) error {
 	if a.cfg.Rate <= 0 {
 		return nil
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	now := a.now()
-	b, ok := a.buckets[party]
+	b, ok := a.buckets[key]
 	if !ok {
 		b = &bucket{tokens: float64(a.cfg.Burst), at: now}
-		a.buckets[party] = b
+		a.buckets[key] = b
 	}
 	b.tokens = math.Min(float64(a.cfg.Burst), b.tokens+now.Sub(b.at).Seconds()*a.cfg.Rate)
 	b.at = now
 	if b.tokens < 1 {
 		wait := (1 - b.tokens) / a.cfg.Rate
-		return overload("rate limit: at most "+strconv.FormatFloat(a.cfg.Rate, 'g', -1, 64)+" requests per second per party", int(math.Ceil(wait)))
+		return overload("rate limit: at most "+strconv.FormatFloat(a.cfg.Rate, 'g', -1, 64)+" requests per second per token", int(math.Ceil(wait)))
 	}
 	b.tokens--
 	return nil

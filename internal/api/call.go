@@ -67,7 +67,7 @@ func (s *Server) prepare(c *call, rt Route) error {
 	}
 	c.actor, c.party = actor, party
 	c.r = c.r.WithContext(concord.WithActor(c.r.Context(), actor))
-	if err := s.admit.allow(actor.Party); err != nil {
+	if err := s.admit.allow(string(mechanism.TokenHash(strings.TrimSpace(bearer)))); err != nil {
 		return err
 	}
 	if !slices.Contains(rt.Roles, actor.Role) {
