@@ -166,11 +166,8 @@ func (s *Server) getAlert(c *call) error {
 }
 
 func (s *Server) ackAlert(c *call) error {
-	if len(bytes.TrimSpace(c.body)) > 0 {
-		var empty struct{}
-		if err := c.decode(&empty); err != nil {
-			return err
-		}
+	if err := c.noBody(); err != nil {
+		return err
 	}
 	res, err := s.m.AckAlert(c.r.Context(), c.req, c.r.PathValue("id"))
 	if err != nil {

@@ -131,6 +131,15 @@ func jsonError(err error) error {
 	return err
 }
 
+// noBody accepts an empty body or an empty JSON object.
+func (c *call) noBody() error {
+	if len(bytes.TrimSpace(c.body)) == 0 {
+		return nil
+	}
+	var empty struct{}
+	return c.decode(&empty)
+}
+
 // json writes v with status.
 func (c *call) json(status int, v any) error {
 	c.w.Header().Set("Content-Type", "application/json")

@@ -59,11 +59,8 @@ func (s *Server) registerKey(c *call) error {
 }
 
 func (s *Server) issueToken(c *call) error {
-	if len(c.body) > 0 {
-		var empty struct{}
-		if err := c.decode(&empty); err != nil {
-			return err
-		}
+	if err := c.noBody(); err != nil {
+		return err
 	}
 	res, err := s.m.IssueToken(c.r.Context(), c.req, c.r.PathValue("id"))
 	if err != nil {

@@ -42,15 +42,6 @@ func (s *Server) confirmZone(c *call) error {
 	return c.result(res)
 }
 
-// noBody accepts an empty body or an empty JSON object.
-func (c *call) noBody() error {
-	if len(bytes.TrimSpace(c.body)) == 0 {
-		return nil
-	}
-	var empty struct{}
-	return c.decode(&empty)
-}
-
 // version reads the optional {"version": n} of an acknowledgement.
 func (c *call) version() (*int, error) {
 	if len(bytes.TrimSpace(c.body)) == 0 {

@@ -118,11 +118,8 @@ func (s *Server) supersedeZone(c *call) error {
 }
 
 func (s *Server) withdrawZone(c *call) error {
-	if len(c.body) > 0 {
-		var empty struct{}
-		if err := c.decode(&empty); err != nil {
-			return err
-		}
+	if err := c.noBody(); err != nil {
+		return err
 	}
 	res, err := s.m.WithdrawZone(c.r.Context(), c.req, c.r.PathValue("id"))
 	if err != nil {

@@ -61,12 +61,12 @@ func TestIndexRefersToHashedImmutableAssets(t *testing.T) {
 func TestContentTypesAndCaching(t *testing.T) {
 	h := Handler(Config{})
 	for path, ctype := range map[string]string{
-		"/assets/js/main.js":                "text/javascript; charset=utf-8",
-		"/assets/css/console.css":           "text/css; charset=utf-8",
-		"/assets/data/countries.geojson":    "application/geo+json",
+		"/assets/js/main.js":                     "text/javascript; charset=utf-8",
+		"/assets/css/console.css":                "text/css; charset=utf-8",
+		"/assets/data/countries.geojson":         "application/geo+json",
 		"/assets/third_party/leaflet/leaflet.js": "text/javascript; charset=utf-8",
 		"/assets/third_party/leaflet/LICENSE":    "text/plain; charset=utf-8",
-		"/assets/data/governorates.geojson": "application/geo+json",
+		"/assets/data/governorates.geojson":      "application/geo+json",
 	} {
 		r := get(t, h, path, nil)
 		if r.StatusCode != 200 || r.Header.Get("Content-Type") != ctype {
